@@ -1,0 +1,1 @@
+"""pdsa-engine: an event-sourced workflow engine for PDSA improvement cycles."""

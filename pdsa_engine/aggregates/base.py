@@ -1,0 +1,43 @@
+"""What every aggregate shares.
+
+Each public command method checks the rules and raises before anything happens; only then does it call a
+private ``@event`` method, whose body assigns and nothing else (it re-runs on every replay). Every event
+records ``by`` (an Actor: person and role) and its ``timestamp`` is the command's moment from the
+application's clock, so that simulated time (the demo) and replay at a moment mean something.
+
+Aggregate state is immutable values (frozen dataclasses, tuples, frozensets) or containers that an ``@event``
+body replaces whole (``self.points = {**self.points, ...}``), never changes in place. That makes a shallow copy
+a safe copy, which is what the application hands out from its aggregate cache.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from pdsa_engine.aggregates.values import Actor, Role, Stamp
+from pdsa_engine.errors import PermissionDenied, Refused
+
+
+class PdsaAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        by: Actor
+
+    def __copy__(self) -> PdsaAggregate:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._pending_events = []  # the one mutable list: the copy collects its own new events
+        return clone
+
+
+def require(condition: bool, message: str) -> None:
+    """Refuse a command (exit 3) unless the condition holds."""
+    if not condition:
+        raise Refused(message)
+
+
+def require_person(stamp: Stamp, person_id: UUID, role: Role, what: str) -> None:
+    """Refuse unless the acting person is exactly ``person_id`` acting as ``role``."""
+    if stamp.by.role != role or stamp.by.person_id != person_id:
+        raise PermissionDenied(f"only the {what} may do this")

@@ -1,0 +1,203 @@
+"""A cohort ("hold"): its dates and module schedule, seat quotas per region × sector, enrolments,
+regional sparring groups and the projects of its participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from pdsa_engine.aggregates.base import PdsaAggregate, require
+from pdsa_engine.aggregates.values import Actor, Module, Region, Sector, Stamp
+from pdsa_engine.errors import InvalidInput, NotFound, Refused
+
+# DOMAIN.md: 32 regional and 8 municipal seats; general practice has none until a cohort opens some.
+DEFAULT_QUOTAS: dict[Region, dict[Sector, int]] = {
+    Region.HOVEDSTADEN: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
+    Region.SJAELLAND: {Sector.REGIONAL: 6, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
+    Region.SYDDANMARK: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
+    Region.MIDTJYLLAND: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
+    Region.NORDJYLLAND: {Sector.REGIONAL: 5, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
+}
+GROUP_MIN, GROUP_MAX = 6, 10
+MODULE_ORDER = list(Module)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    participant_id: UUID
+    organisation: str
+    region: Region
+    sector: Sector
+    withdrawal_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawal_reason is None
+
+
+@dataclass(frozen=True)
+class SparringGroup:
+    group_id: UUID
+    name: str
+    region: Region
+    members: tuple[UUID, ...]
+
+    @property
+    def below_minimum(self) -> bool:
+        """Flagged for the administrators after withdrawals; a group is never dissolved automatically."""
+        return len(self.members) < GROUP_MIN
+
+
+class Cohort(PdsaAggregate):
+    @classmethod
+    def create(cls, cohort_id: UUID, stamp: Stamp, name: str, start: date, end: date) -> Cohort:
+        if end <= start:
+            raise InvalidInput("end", f"must be after the start date {start.isoformat()}")
+        quotas = {region.value: {s.value: n for s, n in seats.items()} for region, seats in DEFAULT_QUOTAS.items()}
+        return cls._create(cls.Created, id=cohort_id, by=stamp.by, timestamp=stamp.at, name=name, start=start, end=end, quotas=quotas)
+
+    @event("Created")
+    def __init__(
+        self, by: Actor, timestamp: datetime, name: str, start: date, end: date, quotas: dict[str, dict[str, int]]
+    ) -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.quotas = {(Region(r), Sector(s)): n for r, seats in quotas.items() for s, n in seats.items()}
+        self.schedule: dict[Module, date] = {}
+        self.enrolments: dict[UUID, Enrolment] = {}
+        self.groups: dict[UUID, SparringGroup] = {}
+        self.projects: dict[UUID, UUID] = {}  # participant id -> project id
+        self.closed = False
+
+    # -- schedule and quotas -------------------------------------------------------------------------
+
+    def schedule_module(self, stamp: Stamp, module: Module, on: date) -> None:
+        self._require_open()
+        if not self.start <= on <= self.end:
+            raise InvalidInput("date", f"must lie within the cohort, {self.start} to {self.end}")
+        position = MODULE_ORDER.index(module)
+        for other, other_on in self.schedule.items():
+            other_position = MODULE_ORDER.index(other)
+            if other_position < position and other_on >= on:
+                raise InvalidInput("date", f"must come after {_module_name(other)} on {other_on}")
+            if other_position > position and other_on <= on:
+                raise InvalidInput("date", f"must come before {_module_name(other)} on {other_on}")
+        self._module_scheduled(stamp.by, stamp.at, module, on)
+
+    @event("ModuleScheduled")
+    def _module_scheduled(self, by: Actor, timestamp: datetime, module: str, on: date) -> None:
+        self.schedule = {**self.schedule, Module(module): on}
+
+    def set_quota(self, stamp: Stamp, region: Region, sector: Sector, seats: int) -> None:
+        self._require_open()
+        taken = self.seats_taken(region, sector)
+        require(seats >= taken, f"{region}, {sector}: {taken} participants are enrolled, the quota cannot be {seats}")
+        self._quota_set(stamp.by, stamp.at, region, sector, seats)
+
+    @event("QuotaSet")
+    def _quota_set(self, by: Actor, timestamp: datetime, region: str, sector: str, seats: int) -> None:
+        self.quotas = {**self.quotas, (Region(region), Sector(sector)): seats}
+
+    def seats_taken(self, region: Region, sector: Sector) -> int:
+        return sum(1 for e in self.enrolments.values() if e.active and e.region == region and e.sector == sector)
+
+    # -- enrolments ----------------------------------------------------------------------------------
+
+    def enrol(
+        self, stamp: Stamp, participant_id: UUID, organisation: str, region: Region, sector: Sector
+    ) -> None:
+        self._require_open()
+        existing = self.enrolments.get(participant_id)
+        if existing is not None:
+            raise Refused(
+                "the participant is already enrolled in this cohort"
+                if existing.active
+                else "the participant withdrew from this cohort; a withdrawal is final"
+            )
+        quota = self.quotas.get((region, sector), 0)
+        require(
+            self.seats_taken(region, sector) < quota,
+            f"{region}, {sector}: all {quota} seats are taken" if quota else f"{region}, {sector}: no seats",
+        )
+        self._enrolled(stamp.by, stamp.at, participant_id, organisation, region, sector)
+
+    @event("Enrolled")
+    def _enrolled(
+        self, by: Actor, timestamp: datetime, participant_id: UUID, organisation: str, region: str, sector: str
+    ) -> None:
+        enrolment = Enrolment(participant_id, organisation, Region(region), Sector(sector))
+        self.enrolments = {**self.enrolments, participant_id: enrolment}
+
+    def withdraw(self, stamp: Stamp, participant_id: UUID, reason: str) -> None:
+        self._require_open()
+        enrolment = self.active_enrolment(participant_id)
+        self._withdrawn(stamp.by, stamp.at, enrolment.participant_id, reason)
+
+    @event("Withdrawn")
+    def _withdrawn(self, by: Actor, timestamp: datetime, participant_id: UUID, reason: str) -> None:
+        enrolment = replace(self.enrolments[participant_id], withdrawal_reason=reason)
+        self.enrolments = {**self.enrolments, participant_id: enrolment}
+        self.groups = {
+            group_id: replace(group, members=tuple(m for m in group.members if m != participant_id))
+            for group_id, group in self.groups.items()
+        }
+
+    def active_enrolment(self, participant_id: UUID) -> Enrolment:
+        enrolment = self.enrolments.get(participant_id)
+        if enrolment is None:
+            raise NotFound("the person is not enrolled in this cohort")
+        require(enrolment.active, "the participant has withdrawn from this cohort")
+        return enrolment
+
+    # -- sparring groups -----------------------------------------------------------------------------
+
+    def form_group(self, stamp: Stamp, group_id: UUID, name: str, region: Region, members: list[UUID]) -> None:
+        self._require_open()
+        unique = list(dict.fromkeys(members))
+        if not GROUP_MIN <= len(unique) <= GROUP_MAX:
+            raise InvalidInput("member", f"a sparring group has {GROUP_MIN} to {GROUP_MAX} members, not {len(unique)}")
+        require(all(g.name != name for g in self.groups.values()), f"a group named {name!r} already exists")
+        grouped = {m for g in self.groups.values() for m in g.members}
+        for member in unique:
+            enrolment = self.active_enrolment(member)
+            require(enrolment.region == region, f"member {member} is enrolled in {enrolment.region}, not {region}")
+            require(member not in grouped, f"member {member} is already in another sparring group")
+        self._group_formed(stamp.by, stamp.at, group_id, name, region, unique)
+
+    @event("GroupFormed")
+    def _group_formed(
+        self, by: Actor, timestamp: datetime, group_id: UUID, name: str, region: str, members: list[UUID]
+    ) -> None:
+        group = SparringGroup(group_id, name, Region(region), tuple(members))
+        self.groups = {**self.groups, group_id: group}
+
+    # -- projects and closing ------------------------------------------------------------------------
+
+    def register_project(self, stamp: Stamp, participant_id: UUID, project_id: UUID) -> None:
+        self._require_open()
+        self.active_enrolment(participant_id)
+        require(participant_id not in self.projects, "the participant already has a project in this cohort")
+        self._project_registered(stamp.by, stamp.at, participant_id, project_id)
+
+    @event("ProjectRegistered")
+    def _project_registered(self, by: Actor, timestamp: datetime, participant_id: UUID, project_id: UUID) -> None:
+        self.projects = {**self.projects, participant_id: project_id}
+
+    def close(self, stamp: Stamp) -> None:
+        self._require_open()
+        self._closed(stamp.by, stamp.at)
+
+    @event("Closed")
+    def _closed(self, by: Actor, timestamp: datetime) -> None:
+        self.closed = True
+
+    def _require_open(self) -> None:
+        require(not self.closed, f"cohort {self.name!r} is closed")
+
+
+def _module_name(module: Module) -> str:
+    return {Module.KICKOFF: "the kick-off", Module.POSTER: "the poster presentation"}.get(module, f"module {module}")

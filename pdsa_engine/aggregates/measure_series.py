@@ -1,0 +1,116 @@
+"""The data of one measure: a value (and a denominator where the chart needs one) per period.
+
+The measure's definition belongs to the project's charter; its data lives here, one aggregate per measure,
+so recording a data point touches nothing else. A period is recorded once; a correction is its own event
+with a reason, and the original stays in the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
+from pdsa_engine.aggregates.periods import canonical_period, period_start
+from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, Role, Stamp
+from pdsa_engine.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    period: str
+    value: Decimal
+    n: Decimal | None
+    corrections: int = 0
+
+
+class MeasureSeries(PdsaAggregate):
+    @classmethod
+    def open(
+        cls, measure_id: UUID, stamp: Stamp, project_id: UUID, participant_id: UUID, chart: ChartType,
+        frequency: Frequency,
+    ) -> MeasureSeries:
+        return cls._create(
+            cls.Opened, id=measure_id, by=stamp.by, timestamp=stamp.at, project_id=project_id, participant_id=participant_id,
+            chart=chart, frequency=frequency,
+        )
+
+    @event("Opened")
+    def __init__(
+        self, by: Actor, timestamp: datetime, project_id: UUID, participant_id: UUID, chart: str, frequency: str
+    ) -> None:
+        self.project_id = project_id
+        self.participant_id = participant_id
+        self.chart = ChartType(chart)
+        self.frequency = Frequency(frequency)
+        self.points: dict[str, DataPoint] = {}
+
+    def record(self, stamp: Stamp, period: str, value: Decimal, n: Decimal | None) -> None:
+        self._require_participant(stamp)
+        period = canonical_period(period, self.frequency)
+        require(period not in self.points, f"{period} is already recorded; correct it with a reason instead")
+        _check_point(self.chart, value, n)
+        self._recorded(stamp.by, stamp.at, period, value, n)
+
+    @event("PointRecorded")
+    def _recorded(self, by: Actor, timestamp: datetime, period: str, value: Decimal, n: Decimal | None) -> None:
+        self.points = {**self.points, period: DataPoint(period, value, n)}
+
+    def correct(self, stamp: Stamp, period: str, value: Decimal, n: Decimal | None, reason: str) -> None:
+        self._require_participant(stamp)
+        period = canonical_period(period, self.frequency)
+        if period not in self.points:
+            raise NotFound(f"no data point is recorded for {period}")
+        current = self.points[period]
+        require((current.value, current.n) != (value, n), f"{period} already holds exactly that")
+        _check_point(self.chart, value, n)
+        self._corrected(stamp.by, stamp.at, period, value, n, reason)
+
+    @event("PointCorrected")
+    def _corrected(
+        self, by: Actor, timestamp: datetime, period: str, value: Decimal, n: Decimal | None, reason: str
+    ) -> None:
+        previous = self.points[period]
+        self.points = {**self.points, period: DataPoint(period, value, n, previous.corrections + 1)}
+
+    def redefine(self, stamp: Stamp, chart: ChartType, frequency: Frequency) -> None:
+        """Follows a change of the measure's definition; refused when the data recorded so far would not fit."""
+        self._require_participant(stamp)
+        require(
+            frequency is self.frequency or not self.points,
+            f"data is already recorded {self.frequency.value} by {self.frequency.value}; the frequency cannot change",
+        )
+        for point in self.points.values():
+            try:
+                _check_point(chart, point.value, point.n)
+            except InvalidInput as misfit:
+                raise InvalidInput("chart", f"the data of {point.period} does not fit a {chart} chart: {misfit.rule}")
+        self._redefined(stamp.by, stamp.at, chart, frequency)
+
+    @event("Redefined")
+    def _redefined(self, by: Actor, timestamp: datetime, chart: str, frequency: str) -> None:
+        self.chart = ChartType(chart)
+        self.frequency = Frequency(frequency)
+
+    def in_order(self) -> list[DataPoint]:
+        return sorted(self.points.values(), key=lambda p: period_start(p.period, self.frequency))
+
+    def _require_participant(self, stamp: Stamp) -> None:
+        require_person(stamp, self.participant_id, Role.PARTICIPANT, "project's participant")
+
+
+def _check_point(chart: ChartType, value: Decimal, n: Decimal | None) -> None:
+    if n is None and chart.needs_denominator:
+        raise InvalidInput("n", f"a {chart} chart needs the denominator of every point (--n)")
+    if n is not None and not chart.allows_denominator:
+        raise InvalidInput("n", "a c chart counts events and takes no denominator")
+    if n is not None and n <= 0:
+        raise InvalidInput("n", f"the denominator must be greater than 0, not {n}")
+    if chart in (ChartType.P, ChartType.PP) and n is not None and not 0 <= value <= n:
+        raise InvalidInput("value", f"a proportion's numerator lies between 0 and the denominator {n}, not {value}")
+    if chart in (ChartType.U, ChartType.UP, ChartType.C) and value < 0:
+        raise InvalidInput("value", f"a count cannot be negative, not {value}")

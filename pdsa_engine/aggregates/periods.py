@@ -1,0 +1,42 @@
+"""Periods of measure data, written as the measure's frequency says: an ISO date (2031-02-05) for daily
+measures, an ISO week (2031-W05) for weekly ones, a month (2031-02) for monthly ones."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pdsa_engine.aggregates.values import Frequency
+from pdsa_engine.errors import InvalidInput
+
+_EXAMPLES = {Frequency.DAY: "an ISO date like 2031-02-05", Frequency.WEEK: "an ISO week like 2031-W05",
+             Frequency.MONTH: "a month like 2031-02"}
+_ADJECTIVES = {Frequency.DAY: "daily", Frequency.WEEK: "weekly", Frequency.MONTH: "monthly"}
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def period_start(period: str, frequency: Frequency) -> date:
+    """The first day of the period; raises InvalidInput naming the rule when the text is not such a period."""
+    text = period.strip().upper()
+    try:
+        if frequency is Frequency.WEEK and (match := _WEEK.fullmatch(text)):
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        if frequency is Frequency.MONTH and (match := _MONTH.fullmatch(text)):
+            return date(int(match[1]), int(match[2]), 1)
+        if frequency is Frequency.DAY and _DAY.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InvalidInput("period", f"a {_ADJECTIVES[frequency]} measure takes {_EXAMPLES[frequency]}, not {period!r}")
+
+
+def canonical_period(period: str, frequency: Frequency) -> str:
+    start = period_start(period, frequency)
+    if frequency is Frequency.WEEK:
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if frequency is Frequency.MONTH:
+        return f"{start.year}-{start.month:02d}"
+    return start.isoformat()

@@ -1,0 +1,422 @@
+"""The event-sourced application: one thin method per command.
+
+Each method works out who is acting and in which role (the role follows from the command), loads the
+aggregates, calls one aggregate method (the aggregate checks its rules and raises), and saves. Whatever
+touches two aggregates saves both in one transaction. If anything raises, nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from copy import copy
+from dataclasses import replace
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.utils import Environment
+
+from pdsa_engine.aggregates.charter import MeasureDefinition
+from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
+from pdsa_engine.aggregates.measure_series import MeasureSeries
+from pdsa_engine.aggregates.person import EmailClaim, Installation, Person
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.signoff import SignOff
+from pdsa_engine.aggregates.values import (
+    Actor,
+    Role,
+    SignOffKind,
+    SignOffStatus,
+    Stamp,
+)
+from pdsa_engine.clock import Clock, SystemClock, local_date
+from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
+from pdsa_engine.enrolment_import import enrol_rows
+from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenied, Refused
+from pdsa_engine.persistence import register_transcodings
+
+A = TypeVar("A")
+
+_KIND_NAMES = {
+    Person: "person", Cohort: "cohort", ImprovementProject: "project", PDSACycle: "cycle",
+    SignOff: "sign-off", MeasureSeries: "measure",
+}
+
+
+def _apply_events(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Replays events onto an aggregate. The library's default projector asserts a runtime-checkable
+    Protocol on every event, which on Python 3.11 cost more than decoding the event (see bench/)."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
+
+
+class PdsaApplication(Application):
+    name = "pdsa"
+
+    def __init__(
+        self, env: dict[str, str], clock: Clock | None = None, new_id: Callable[[], UUID] = uuid4
+    ) -> None:
+        self.clock = clock or SystemClock()
+        self.new_id = new_id
+        super().__init__(env)
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        # Configuration is read once, at the entry point; the process environment is not consulted here.
+        return Environment(name, dict(env or {}))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        try:
+            return super().save(*objs, **kwargs)
+        except RecordConflictError as conflict:
+            raise ConcurrentModification(
+                "someone else changed this record at the same moment; nothing was saved — look again and retry"
+            ) from conflict
+
+    # -- people --------------------------------------------------------------------------------------
+
+    def add_person(self, actor: str | None, cmd: people.AddPerson) -> UUID:
+        person_id = self.new_id()
+        if actor is None:
+            return self._register_first_administrator(person_id, cmd)
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        self._require_unclaimed(cmd.email)
+        person = Person.register(person_id, stamp, cmd.name, cmd.email, cmd.language, list(cmd.role))
+        self._save_claim(person, EmailClaim.claim(stamp, cmd.email, person_id))
+        return person_id
+
+    def _register_first_administrator(self, person_id: UUID, cmd: people.AddPerson) -> UUID:
+        if Installation.ID in self.repository:
+            raise PermissionDenied("this command needs an acting person: give --as PERSON or set PDSA_ACTOR")
+        if Role.ADMINISTRATOR not in cmd.role:
+            raise Refused("the first person registered must be an administrator (--role administrator)")
+        stamp = Stamp(Actor(person_id, Role.ADMINISTRATOR), self.clock.now())
+        person = Person.register(person_id, stamp, cmd.name, cmd.email, cmd.language, list(cmd.role))
+        self._save_claim(person, EmailClaim.claim(stamp, cmd.email, person_id), Installation.bootstrap(stamp))
+        return person_id
+
+    def grant_role(self, actor: str, cmd: people.GrantRole) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        person = self.person(cmd.person)
+        person.grant(stamp, cmd.role)
+        self.save(person)
+
+    # -- cohorts -------------------------------------------------------------------------------------
+
+    def create_cohort(self, actor: str, cmd: cohorts.CreateCohort) -> UUID:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = Cohort.create(self.new_id(), stamp, cmd.name, cmd.start, cmd.end)
+        self.save(cohort)
+        return cohort.id
+
+    def schedule_module(self, actor: str, cmd: cohorts.ScheduleModule) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        cohort.schedule_module(stamp, cmd.module, cmd.date)
+        self.save(cohort)
+
+    def set_quota(self, actor: str, cmd: cohorts.SetQuota) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        cohort.set_quota(stamp, cmd.region, cmd.sector, cmd.seats)
+        self.save(cohort)
+
+    def enrol(self, actor: str, cmd: cohorts.Enrol) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        participant = self.holder(cmd.person, Role.PARTICIPANT)
+        cohort.enrol(stamp, participant.id, cmd.organisation, cmd.region, cmd.sector)
+        self.save(cohort)
+
+    def import_enrolments(self, actor: str, cmd: cohorts.ImportEnrolments) -> list[UUID]:
+        """Enrols every row or none; new people are registered as participants in the same transaction."""
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        newcomers, enrolled = enrol_rows(self, stamp, cohort, cmd.rows)
+        self._save_claim(cohort, *newcomers)
+        return enrolled
+
+    def withdraw(self, actor: str, cmd: cohorts.Withdraw) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        cohort.withdraw(stamp, self.person(cmd.person).id, cmd.reason)
+        self.save(cohort)
+
+    def form_group(self, actor: str, cmd: cohorts.FormGroup) -> UUID:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        group_id = self.new_id()
+        members = [self.person(member).id for member in cmd.member]
+        cohort.form_group(stamp, group_id, cmd.name, cmd.region, members)
+        self.save(cohort)
+        return group_id
+
+    def close_cohort(self, actor: str, cmd: cohorts.CloseCohort) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        cohort.close(stamp)
+        self.save(cohort)
+
+    # -- projects ------------------------------------------------------------------------------------
+
+    def create_project(self, actor: str, cmd: projects.CreateProject) -> UUID:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        participant = self.holder(cmd.participant, Role.PARTICIPANT)
+        sponsor, coach = self.holder(cmd.sponsor, Role.SPONSOR), self.holder(cmd.coach, Role.COACH)
+        project_id = self.new_id()
+        cohort.register_project(stamp, participant.id, project_id)
+        project = ImprovementProject.create(
+            project_id, stamp, cohort.id, cohort.start, participant.id, cmd.title, cmd.problem, sponsor.id, coach.id
+        )
+        self.save(cohort, project)
+        return project_id
+
+    def reassign(self, actor: str, cmd: projects.Reassign) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        project = self.load(ImprovementProject, cmd.project)
+        if cmd.coach is not None:
+            project.reassign_coach(stamp, self.holder(cmd.coach, Role.COACH).id, cmd.reason)
+            self.save(project)
+            return
+        assert cmd.sponsor is not None  # the command holds exactly one of sponsor and coach
+        sponsor_id = self.holder(cmd.sponsor, Role.SPONSOR).id
+        pending = [self.load(SignOff, s) for s in project.reassign_sponsor(stamp, sponsor_id, cmd.reason)]
+        for signoff in pending:
+            signoff.readdress(stamp, sponsor_id, cmd.reason)
+        self.save(project, *pending)
+
+    def set_aim(self, actor: str, cmd: projects.SetAim) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        project.set_aim(stamp, cmd.what, cmd.how_much, cmd.by)
+        self.save(project)
+
+    def add_measure(self, actor: str, cmd: projects.AddMeasure) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        definition = MeasureDefinition(
+            self.new_id(), cmd.name, cmd.kind, cmd.definition, cmd.chart, cmd.frequency, cmd.direction,
+            cmd.unit, cmd.target,
+        )
+        project.define_measure(stamp, definition)
+        series = MeasureSeries.open(
+            definition.measure_id, stamp, project.id, project.participant_id, cmd.chart, cmd.frequency
+        )
+        self.save(project, series)
+        return definition.measure_id
+
+    def update_measure(self, actor: str, cmd: projects.UpdateMeasure) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        project = self.load(ImprovementProject, series.project_id)
+        definition = replace(project.measure(cmd.measure), **cmd.changes())
+        project.redefine_measure(stamp, definition)
+        if (definition.chart, definition.frequency) != (series.chart, series.frequency):
+            series.redefine(stamp, definition.chart, definition.frequency)
+        self.save(project, series)
+
+    def record_data(self, actor: str, cmd: projects.RecordData) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        series.record(stamp, cmd.period, cmd.value, cmd.n)
+        self.save(series)
+
+    def correct_data(self, actor: str, cmd: projects.CorrectData) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        series.correct(stamp, cmd.period, cmd.value, cmd.n, cmd.reason)
+        self.save(series)
+
+    def add_driver(self, actor: str, cmd: projects.AddDriver) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        node_id = self.new_id()
+        project.add_driver(stamp, node_id, cmd.kind, cmd.text, cmd.under)
+        self.save(project)
+        return node_id
+
+    def rename_driver(self, actor: str, cmd: projects.RenameDriver) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        project.rename_driver(stamp, cmd.node, cmd.text)
+        self.save(project)
+
+    def move_driver(self, actor: str, cmd: projects.MoveDriver) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        project.move_driver(stamp, cmd.node, cmd.under)
+        self.save(project)
+
+    def remove_driver(self, actor: str, cmd: projects.RemoveDriver) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        project.remove_driver(stamp, cmd.node)
+        self.save(project)
+
+    def score_progress(self, actor: str, cmd: projects.ScoreProgress) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        project.score_progress(stamp, cmd.score, cmd.date or local_date(stamp.at))
+        self.save(project)
+
+    def record_meeting(self, actor: str, cmd: projects.RecordMeeting) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        attendees = [self.person(attendee).id for attendee in cmd.attendee]
+        meeting_id = self.new_id()
+        project.record_meeting(stamp, meeting_id, cmd.kind, cmd.date, attendees)
+        self.save(project)
+        return meeting_id
+
+    def submit_charter(self, actor: str, cmd: projects.SubmitCharter) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        signoff_id = self.new_id()
+        project.submit_charter(stamp, signoff_id)
+        return self._request(stamp, project, signoff_id, SignOffKind.CHARTER)
+
+    def request_scale_up(self, actor: str, cmd: projects.RequestScaleUp) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        signoff_id = self.new_id()
+        project.request_scale_up(stamp, signoff_id, cmd.cycle)
+        return self._request(stamp, project, signoff_id, SignOffKind.SCALE_UP, cycle_id=cmd.cycle)
+
+    def request_closure(self, actor: str, cmd: projects.RequestClosure) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        signoff_id = self.new_id()
+        project.request_closure(stamp, signoff_id, cmd.outcome)
+        return self._request(stamp, project, signoff_id, SignOffKind.CLOSURE, outcome=cmd.outcome)
+
+    def _request(
+        self, stamp: Stamp, project: ImprovementProject, signoff_id: UUID, kind: SignOffKind, **about: Any
+    ) -> UUID:
+        # The request is made on the project as it now stands, its request event included.
+        signoff = SignOff.request(signoff_id, stamp, kind, project.id, project.version, project.sponsor_id, **about)
+        self.save(project, signoff)
+        return signoff_id
+
+    # -- sign-offs -----------------------------------------------------------------------------------
+
+    def decide_signoff(self, actor: str, cmd: signoffs.DecideSignOff) -> None:
+        stamp = self.acting(actor, Role.SPONSOR)
+        signoff = self.load(SignOff, cmd.signoff)
+        project = self.load(ImprovementProject, signoff.project_id)
+        signoff.decide(stamp, cmd.decision, cmd.comment, project.version)
+        project.resolve_signoff(stamp, signoff.id, cmd.decision)
+        self.save(signoff, project)
+
+    def withdraw_signoff(self, actor: str, cmd: signoffs.WithdrawSignOff) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        signoff = self.load(SignOff, cmd.signoff)
+        project = self.load(ImprovementProject, signoff.project_id)
+        signoff.withdraw(stamp)
+        project.resolve_signoff(stamp, signoff.id, SignOffStatus.WITHDRAWN)
+        self.save(signoff, project)
+
+    # -- cycles --------------------------------------------------------------------------------------
+
+    def plan_cycle(self, actor: str, cmd: cycles.PlanCycle) -> UUID:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        project = self.load(ImprovementProject, cmd.project)
+        record = PlanRecord(cmd.objective, cmd.prediction, cmd.start, cmd.end, cmd.question, cmd.who, cmd.where,
+                            cmd.data_plan)
+        cycle = PDSACycle.plan(self.new_id(), stamp, project.id, project.participant_id, cmd.change_idea,
+                               list(cmd.measure), cmd.continues, record)
+        project.open_cycle(stamp, cycle.id, cmd.change_idea, cmd.continues, list(cmd.measure))
+        self.save(project, cycle)
+        return cycle.id
+
+    def do_cycle(self, actor: str, cmd: cycles.DoCycle) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        cycle = self.load(PDSACycle, cmd.cycle)
+        cycle.do(stamp, cmd.observations, cmd.problems)
+        self.save(cycle)
+
+    def study_cycle(self, actor: str, cmd: cycles.StudyCycle) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        cycle = self.load(PDSACycle, cmd.cycle)
+        cycle.study(stamp, cmd.findings)
+        self.save(cycle)
+
+    def act_cycle(self, actor: str, cmd: cycles.ActCycle) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        cycle = self.load(PDSACycle, cmd.cycle)
+        project = self.load(ImprovementProject, cycle.project_id)
+        cycle.act(stamp, cmd.decision, cmd.next_steps)
+        project.conclude_cycle(stamp, cycle.id, cmd.decision)
+        self.save(cycle, project)
+
+    def amend_cycle(self, actor: str, cmd: cycles.AmendCycle) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        cycle = self.load(PDSACycle, cmd.cycle)
+        cycle.amend(stamp, cmd.changes())
+        self.save(cycle)
+
+    def cancel_cycle(self, actor: str, cmd: cycles.CancelCycle) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        cycle = self.load(PDSACycle, cmd.cycle)
+        project = self.load(ImprovementProject, cycle.project_id)
+        cycle.cancel(stamp, cmd.reason)
+        project.cancel_cycle(stamp, cycle.id)
+        self.save(cycle, project)
+
+    # -- who is acting, and loading ------------------------------------------------------------------
+
+    def acting(self, actor: str | None, role: Role) -> Stamp:
+        """The stamp of a command: the acting person, who must hold the role the command is done in."""
+        if actor is None:
+            raise PermissionDenied("this command needs an acting person: give --as PERSON or set PDSA_ACTOR")
+        person = self.person(actor)
+        if not person.holds(role):
+            raise PermissionDenied(f"{person.name} does not hold the {role} role this command is done in")
+        return Stamp(Actor(person.id, role), self.clock.now())
+
+    def person(self, ref: str) -> Person:
+        """A person by id or e-mail address."""
+        try:
+            return self.load(Person, UUID(ref))
+        except ValueError:
+            pass
+        try:
+            claim = self.repository.get(EmailClaim.id_for(ref))
+        except AggregateNotFoundError:
+            raise NotFound(f"no person has the e-mail address {ref}") from None
+        return self.load(Person, claim.person_id)
+
+    def holder(self, ref: str, role: Role) -> Person:
+        person = self.person(ref)
+        if not person.holds(role):
+            raise Refused(f"{person.name} does not hold the {role} role")
+        return person
+
+    def load(self, kind: type[A], aggregate_id: UUID) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id, projector_func=_apply_events)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"no {_KIND_NAMES.get(kind, kind.__name__)} has the id {aggregate_id}")
+        return copy(aggregate)  # never the repository's cached object: a refused command leaves it untouched
+
+    def _require_unclaimed(self, email: str) -> None:
+        if EmailClaim.id_for(email) in self.repository:
+            raise Refused(f"{email} already belongs to a registered person")
+
+    def _save_claim(self, *aggregates: Any) -> None:
+        """Saves aggregates that include e-mail claims: a collision means someone registered the address first."""
+        try:
+            self.save(*aggregates)
+        except ConcurrentModification:
+            claims = [a for a in aggregates if isinstance(a, EmailClaim)]
+            if any(claim.id in self.repository for claim in claims):
+                raise Refused("that e-mail address was registered by someone else at the same moment") from None
+            raise

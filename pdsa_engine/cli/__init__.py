@@ -1,0 +1,78 @@
+"""`pdsa`, the command-line interface. Its command names, options and exit codes are a public contract:
+
+    0 done · 2 invalid input · 3 refused by a rule (phase order, quota, permission, pending sign-off)
+    4 not found · 5 concurrent modification · 1 anything else (e.g. the database cannot be reached)
+
+Nothing ever prompts. Errors go to stderr as a sentence; with --json, stdout also carries
+{"error": {"code", "message", "field"}}.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+from eventsourcing.persistence import PersistenceError
+
+from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
+from pdsa_engine.cli.cohorts import cohort
+from pdsa_engine.cli.cycles import cycle
+from pdsa_engine.cli.people import person
+from pdsa_engine.cli.projects import project
+from pdsa_engine.cli.setup import demo, init, run
+from pdsa_engine.cli.signoffs import signoff
+from pdsa_engine.config import Settings
+from pdsa_engine.errors import DatabaseUnavailable, InvalidInput, PdsaError
+from pdsa_engine.runtime import ApplicationFactory, open_application
+
+
+@click.group(cls=PdsaGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--as", "actor", metavar="PERSON", help="The acting person (id or e-mail); default $PDSA_ACTOR.")
+@click.version_option(package_name="pdsa-engine", prog_name="pdsa")
+@click.pass_context
+def cli(ctx: click.Context, actor: str | None) -> None:
+    """pdsa-engine: PDSA improvement cycles for the national leadership programme in health care.
+
+    The database is the SQLite file ./var/pdsa.sqlite unless PDSA_DATABASE_URL names another
+    (sqlite:///path or postgresql://user:password@host:port/database).
+    """
+    state = ctx.ensure_object(CliState)
+    state.actor = actor or state.settings.actor
+    ctx.call_on_close(state.close)
+
+
+for group in (person, cohort, project, cycle, signoff):
+    cli.add_command(group)
+for command in (init, demo, run):
+    cli.add_command(command)
+
+
+def main(argv: Sequence[str] | None = None, app_factory: ApplicationFactory = open_application) -> None:
+    """The console script. Tests call it with their own argv, and may wrap the application factory."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    state = CliState(settings=Settings.from_environ(), app_factory=app_factory)
+    as_json = "--json" in args
+    try:
+        code = cli.main(args=args, prog_name="pdsa", standalone_mode=False, obj=state)
+    except PdsaError as error:
+        report_error(error, as_json)
+        code = error.exit_code
+    except click.UsageError as usage:
+        report_error(_usage_error(usage), as_json)
+        code = 2
+    except click.Abort:
+        code = 1
+    except PersistenceError as problem:
+        error = DatabaseUnavailable(f"the database {state.settings.describe()} failed: {problem}")
+        report_error(error, as_json)
+        code = error.exit_code
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(usage: click.UsageError) -> InvalidInput:
+    param = getattr(usage, "param", None)
+    field = param.name if param is not None and param.name else "command"
+    error = InvalidInput(field, usage.format_message())
+    error.message = usage.format_message() + ("" if usage.ctx is None else f" (see: {usage.ctx.command_path} --help)")
+    return error

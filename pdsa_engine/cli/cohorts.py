@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdsa_engine.aggregates.values import Module, Region, Sector
+from pdsa_engine.application import PdsaApplication
+from pdsa_engine.cli import render
+from pdsa_engine.cli.core import PdsaGroup, command_input, execute, show, state
+from pdsa_engine.commands import parse_id
+from pdsa_engine.commands.cohorts import (
+    CloseCohort,
+    CreateCohort,
+    Enrol,
+    FormGroup,
+    ImportEnrolments,
+    ScheduleModule,
+    SetQuota,
+    Withdraw,
+)
+from pdsa_engine.enrolment_import import read_enrolment_csv
+
+REGIONS = ", ".join(f'"{r}"' for r in Region)
+SECTORS = "|".join(Sector)
+
+
+@click.group(cls=PdsaGroup)
+def cohort() -> None:
+    """Cohorts ("hold"): schedule, seats, enrolments and sparring groups (administrators)."""
+
+
+@cohort.command("create")
+@click.option("--name", required=True)
+@click.option("--start", required=True, metavar="DATE", help="First day, YYYY-MM-DD.")
+@click.option("--end", required=True, metavar="DATE", help="Last day, YYYY-MM-DD.")
+def create(**fields: Any) -> None:
+    """Create a cohort with the default seat quotas (DOMAIN.md's table; general practice 0)."""
+    execute(CreateCohort, fields, PdsaApplication.create_cohort, "Created cohort {id}")
+
+
+@cohort.command("schedule")
+@click.argument("cohort")
+@click.option("--module", required=True, help=f"{'|'.join(Module)}")
+@click.option("--date", required=True, metavar="DATE")
+def schedule(**fields: Any) -> None:
+    """Set the date of the kick-off, a module or the poster presentation."""
+    execute(ScheduleModule, fields, PdsaApplication.schedule_module, "Scheduled.")
+
+
+@cohort.command("quota")
+@click.argument("cohort")
+@click.option("--region", required=True, help=REGIONS)
+@click.option("--sector", required=True, help=SECTORS)
+@click.option("--seats", required=True, help="Number of seats, 0 or more.")
+def quota(**fields: Any) -> None:
+    """Change the seats of one region and sector."""
+    execute(SetQuota, fields, PdsaApplication.set_quota, "Quota set.")
+
+
+@cohort.command("enrol")
+@click.argument("cohort")
+@click.option("--person", required=True, help="The participant: id or e-mail.")
+@click.option("--organisation", required=True)
+@click.option("--region", required=True, help=REGIONS)
+@click.option("--sector", required=True, help=SECTORS)
+def enrol(**fields: Any) -> None:
+    """Enrol a participant on a seat of their region and sector; refused beyond the quota."""
+    execute(Enrol, fields, PdsaApplication.enrol, "Enrolled.")
+
+
+@cohort.command("import")
+@click.argument("cohort")
+@click.option("--csv", "csv_file", required=True, type=click.Path(path_type=Path), help="UTF-8 CSV file.")
+def import_csv(cohort: str, csv_file: Path) -> None:
+    """Enrol everyone in a CSV file, or nobody.
+
+    Columns: email, organisation, region, sector; for people not yet registered also name (and language).
+    Every bad row is reported with its line number.
+    """
+    cmd = command_input(ImportEnrolments, {"cohort": cohort, "rows": read_enrolment_csv(csv_file)})
+    current = state()
+    enrolled = current.app.import_enrolments(current.actor, cmd)
+    show({"id": cmd.cohort, "enrolled": enrolled}, lambda data: render.line(f"Enrolled {len(enrolled)} participants."))
+
+
+@cohort.command("withdraw")
+@click.argument("cohort")
+@click.option("--person", required=True)
+@click.option("--reason", required=True)
+def withdraw(**fields: Any) -> None:
+    """Withdraw a participant; a sparring group left with fewer than 6 is flagged."""
+    execute(Withdraw, fields, PdsaApplication.withdraw, "Withdrawn.")
+
+
+@cohort.command("group")
+@click.argument("cohort")
+@click.option("--name", required=True)
+@click.option("--region", required=True, help=REGIONS)
+@click.option("--member", multiple=True, required=True, help="A participant (id or e-mail); repeat 6 to 10 times.")
+def group(**fields: Any) -> None:
+    """Form a regional sparring group of 6 to 10 participants enrolled in one region."""
+    execute(FormGroup, fields, PdsaApplication.form_group, "Formed sparring group {id}")
+
+
+@cohort.command("close")
+@click.argument("cohort")
+def close(**fields: Any) -> None:
+    """Close the cohort: nothing more is enrolled, scheduled or grouped."""
+    execute(CloseCohort, fields, PdsaApplication.close_cohort, "Closed.")
+
+
+@cohort.command("show")
+@click.argument("cohort")
+def show_cohort(cohort: str) -> None:
+    """The cohort's overview: schedule, seats against quotas, groups and projects."""
+    show(state().queries.cohort(state().actor, parse_id("cohort", cohort)), render.cohort)
+
+
+@cohort.command("list")
+def list_cohorts() -> None:
+    """Every cohort."""
+    show(state().queries.cohorts(state().actor), render.cohort_list)

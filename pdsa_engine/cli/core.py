@@ -1,0 +1,110 @@
+"""The machinery every `pdsa` command shares: the acting person, the lazily opened application, `--json`,
+turning raw options into a command model, and printing results and errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
+
+import click
+from pydantic import BaseModel
+from rich.console import Console
+from rich.markup import escape
+
+from pdsa_engine.application import PdsaApplication
+from pdsa_engine.commands import parse
+from pdsa_engine.config import Settings
+from pdsa_engine.errors import PdsaError
+from pdsa_engine.queries import Queries
+from pdsa_engine.runtime import ApplicationFactory, open_application
+from pdsa_engine.views import jsonable
+
+M = TypeVar("M", bound=BaseModel)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class CliState:
+    settings: Settings
+    app_factory: ApplicationFactory = open_application
+    actor: str | None = None
+    as_json: bool = False
+    _app: PdsaApplication | None = field(default=None, repr=False)
+
+    @property
+    def app(self) -> PdsaApplication:
+        if self._app is None:
+            self._app = self.app_factory(self.settings)
+        return self._app
+
+    @property
+    def queries(self) -> Queries:
+        return Queries(self.app)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def state() -> CliState:
+    return click.get_current_context().ensure_object(CliState)
+
+
+class PdsaCommand(click.Command):
+    """A command that accepts --json after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        ctx.ensure_object(CliState).as_json = ctx.params.pop("as_json", False)
+        return super().invoke(ctx)
+
+
+class PdsaGroup(click.Group):
+    command_class = PdsaCommand
+    group_class = type  # subgroups are PdsaGroups too
+
+
+def command_input(model: type[M], fields: dict[str, Any]) -> M:
+    """The command model from the options given; options left out take the model's defaults."""
+    given = {name: value for name, value in fields.items() if value is not None and value != ()}
+    return parse(model, given)
+
+
+def execute(
+    model: type[M], fields: dict[str, Any], action: Callable[[PdsaApplication, str | None, M], Any],
+    done: str,
+) -> None:
+    """Runs one command: parse, act, report. ``done`` describes the result; ``{id}`` is what was created."""
+    cmd = command_input(model, fields)
+    current = state()
+    result = action(current.app, current.actor, cmd)
+    payload: dict[str, Any] = {"id": result} if isinstance(result, UUID) else dict(result or {})
+    if current.as_json:
+        print_json(payload or {"ok": True})
+    else:
+        out.print(done.format(**{k: v for k, v in payload.items()}))
+
+
+def show(data: Any, render: Callable[[Any], None]) -> None:
+    if state().as_json:
+        print_json(data)
+    else:
+        render(data)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def report_error(error: PdsaError, as_json: bool) -> None:
+    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    if as_json:
+        print_json({"error": error.as_dict()})

@@ -1,0 +1,64 @@
+"""Set-up commands: `init`, `demo` and `run` (the main job)."""
+
+from __future__ import annotations
+
+import click
+
+from pdsa_engine.cli import render
+from pdsa_engine.cli.core import PdsaCommand, err, out, print_json, state
+from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
+from pdsa_engine.errors import Refused
+from pdsa_engine.queries import Queries
+from pdsa_engine.runtime import is_empty
+from pdsa_engine.views import jsonable
+
+
+@click.command(cls=PdsaCommand)
+def init() -> None:
+    """Create the database tables (idempotent)."""
+    current = state()
+    current.app  # opening the application creates whatever tables are missing
+    if current.as_json:
+        print_json({"database": current.settings.describe()})
+    else:
+        out.print(f"Database ready: {current.settings.describe()}")
+
+
+@click.command(cls=PdsaCommand)
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
+def demo(if_empty: bool) -> None:
+    """Load the demo: a cohort of ~40 participants and their projects, through a simulated year."""
+    loaded = _load_demo_if_empty(refuse_when_full=not if_empty)
+    if state().as_json:
+        print_json(jsonable(loaded or {"loaded": False}))
+    elif loaded:
+        out.print(f"Loaded the demo: {loaded['events']} events. Act as the administrator with "
+                  f"--as {DEMO_ADMINISTRATOR}; the cohort is {loaded['cohort_id']}.")
+    else:
+        out.print("The database already holds data; the demo was not loaded.")
+
+
+@click.command(cls=PdsaCommand)
+def run() -> None:
+    """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
+    _load_demo_if_empty(refuse_when_full=False)
+    queries = Queries(state().app)
+    overviews = [queries.cohort_overview(cohort_id) for cohort_id in queries.cohort_ids()]
+    if state().as_json:
+        print_json(overviews)
+        return
+    for overview in overviews:
+        render.cohort(overview)
+    if not overviews:
+        out.print("No cohorts yet: create one with `pdsa cohort create`.")
+    out.print(f"\nDatabase: {state().settings.describe()}. Try: pdsa --as {DEMO_ADMINISTRATOR} cohort list")
+
+
+def _load_demo_if_empty(refuse_when_full: bool) -> dict[str, object] | None:
+    current = state()
+    if not is_empty(current.app):
+        if refuse_when_full:
+            raise Refused("the database already holds data; the demo loads only into an empty one (--if-empty)")
+        return None
+    with err.status("Loading the demo through a simulated year…") as status:
+        return load_demo(current.settings, progress=lambda text: status.update(f"Loading the demo: {text}"))

@@ -1,0 +1,33 @@
+"""Danish personal identification numbers (CPR) do not belong in an immutable record.
+
+A CPR number is DDMMYY-NNNN or DDMMYYNNNN whose first six digits are a real date; the first digit of NNNN
+says the century. Since 2007 not every CPR number passes the modulus-11 check, so it is not used: a
+plausible date is enough to refuse the text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_CANDIDATE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})-?(\d)\d{3}(?!\d)")
+
+
+def _century(two_digit_year: int, seventh_digit: int) -> int:
+    if seventh_digit <= 3:
+        return 1900
+    if seventh_digit in (4, 9):
+        return 2000 if two_digit_year <= 36 else 1900
+    return 2000 if two_digit_year <= 57 else 1800
+
+
+def find_cpr_number(text: str) -> str | None:
+    """The first CPR-like number in the text, or None."""
+    for match in _CANDIDATE.finditer(text):
+        day, month, year, seventh = (int(group) for group in match.groups())
+        try:
+            date(_century(year, seventh) + year, month, day)
+        except ValueError:
+            continue
+        return match.group(0)
+    return None

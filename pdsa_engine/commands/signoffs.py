@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, model_validator
+
+from pdsa_engine.aggregates.values import SignOffStatus
+from pdsa_engine.commands.types import COMMAND_CONFIG, Id, Text
+from pdsa_engine.errors import InvalidInput
+
+
+class DecideSignOff(BaseModel):
+    model_config = COMMAND_CONFIG
+    signoff: Id
+    decision: SignOffStatus
+    comment: Text | None = None
+
+    @model_validator(mode="after")
+    def _comment_unless_approved(self) -> Self:
+        if self.decision in (SignOffStatus.REQUESTED, SignOffStatus.WITHDRAWN):
+            raise InvalidInput("decision", "a sponsor approves, requests changes or declines")
+        if self.decision is not SignOffStatus.APPROVED and self.comment is None:
+            raise InvalidInput("comment", "required when requesting changes or declining: say what or why")
+        return self
+
+
+class WithdrawSignOff(BaseModel):
+    model_config = COMMAND_CONFIG
+    signoff: Id

@@ -1,0 +1,119 @@
+"""Field types for command inputs: each one checks a shape and says, in its error, which rule was broken."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from pdsa_engine.aggregates.values import Region
+from pdsa_engine.commands.cpr import find_cpr_number
+
+# defer_build: a model's validator is built when first used, so a CLI command pays only for its own.
+COMMAND_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+ID_RULE = "must be an id like 6f1c2a9e-4b7d-4c1e-9a0b-2d5e8f3c7a10, as a create command printed it"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _no_patient_identifiers(text: str) -> str:
+    if find_cpr_number(text):
+        raise PydanticCustomError(
+            "patient_identifier",
+            "looks like a Danish personal identification number (CPR); patient identifiers do not belong in "
+            "this record, which can never be erased — remove it",
+        )
+    return text
+
+
+def _email(value: Any) -> str:
+    text = str(value).strip().lower()
+    if not _EMAIL.fullmatch(text):
+        raise PydanticCustomError("email", "must be an e-mail address like name@example.dk")
+    return text
+
+
+def _person_ref(value: Any) -> str:
+    text = str(value).strip()
+    try:
+        return str(UUID(text))
+    except ValueError:
+        pass
+    try:
+        return _email(text)
+    except PydanticCustomError:
+        raise PydanticCustomError("person", "must be a person's id or e-mail address") from None
+
+
+def _id(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return UUID(value.strip())
+        except ValueError:
+            raise PydanticCustomError("id", ID_RULE) from None
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _ISO_DATE.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        raise PydanticCustomError("date", "must be a real date written YYYY-MM-DD")
+    return value
+
+
+def _decimal(value: Any) -> Any:
+    """Accepts a decimal comma (3,5) as Danish users write it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            raise PydanticCustomError("number", "must be a number like 3.5 or 3,5") from None
+        if not number.is_finite():
+            raise PydanticCustomError("number", "must be a finite number")
+        return number
+    return value
+
+
+def _region(value: Any) -> Any:
+    """Accepts "Region Nordjylland", "region nordjylland" or "Nordjylland"."""
+    if isinstance(value, str):
+        wanted = value.strip().casefold().removeprefix("region ").strip()
+        for region in Region:
+            if region.value.casefold().removeprefix("region ") == wanted:
+                return region
+        names = ", ".join(r.value for r in Region)
+        raise PydanticCustomError("region", "must be one of {names}", {"names": names})
+    return value
+
+
+def _positive_int(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            raise PydanticCustomError("count", "must be a whole number, 0 or more")
+        return int(text)
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_patient_identifiers)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_patient_identifiers)]
+Email = Annotated[str, BeforeValidator(_email)]
+Id = Annotated[UUID, BeforeValidator(_id)]
+PersonRef = Annotated[str, BeforeValidator(_person_ref)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Number = Annotated[Decimal, BeforeValidator(_decimal)]
+Count = Annotated[int, BeforeValidator(_positive_int), Field(ge=0)]
+RegionName = Annotated[Region, BeforeValidator(_region)]

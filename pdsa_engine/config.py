@@ -1,0 +1,91 @@
+"""Settings, read once at an entry point (the CLI, later the web server) and passed down.
+
+PDSA_DATABASE_URL  where the events live: ``sqlite:///path/to/file.sqlite`` or ``postgresql://user:pw@host:port/db``;
+                   default: the embedded SQLite file ``./var/pdsa.sqlite``.
+PDSA_ACTOR         the acting person (id or e-mail) when ``--as`` is not given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import SplitResult, unquote, urlsplit
+
+from pdsa_engine.errors import InvalidInput
+
+DEFAULT_DATABASE_FILE = Path("var") / "pdsa.sqlite"
+_SQLITE_SCHEMES = ("sqlite",)
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    actor: str | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        default = f"sqlite:///{((cwd or Path.cwd()) / DEFAULT_DATABASE_FILE).resolve()}"
+        return cls(
+            database_url=environ.get("PDSA_DATABASE_URL") or default,
+            actor=environ.get("PDSA_ACTOR") or None,
+        )
+
+    @property
+    def _parts(self) -> SplitResult:
+        parts = urlsplit(self.database_url)
+        if parts.scheme not in _SQLITE_SCHEMES + _POSTGRES_SCHEMES:
+            raise InvalidInput("PDSA_DATABASE_URL", "must start with sqlite:/// or postgresql://")
+        return parts
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self._parts.scheme in _SQLITE_SCHEMES
+
+    @property
+    def sqlite_path(self) -> Path:
+        # As in SQLAlchemy's URLs: sqlite:///relative/path and sqlite:////absolute/path.
+        path = unquote(self._parts.path[1:])
+        if not path or path == ":memory:":
+            raise InvalidInput("PDSA_DATABASE_URL", "an SQLite URL names a file: sqlite:///path/to/pdsa.sqlite")
+        return Path(path)
+
+    def describe(self) -> str:
+        """The database, without its password, for messages."""
+        parts = self._parts
+        if parts.password is None:
+            return self.database_url
+        return self.database_url.replace(f":{parts.password}@", ":***@", 1)
+
+    def prepare(self) -> None:
+        """Creates the directory of an SQLite file, so that a fresh checkout needs no set-up by hand."""
+        if self.is_sqlite:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment eventsourcing's own sqlite/postgres modules read."""
+        # Aggregates stay cached between commands; each load still reads any newer events from the database
+        # (fast-forward), so other processes' changes are seen. The application copies what it loads (cheaply:
+        # aggregate state is immutable values, see aggregates/base.py), so the library need not deep-copy.
+        cache = {"AGGREGATE_CACHE_MAXSIZE": "5000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
+        if self.is_sqlite:
+            return {**cache, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(self.sqlite_path),
+                    "SQLITE_LOCK_TIMEOUT": "10"}
+        parts = self._parts
+        database = unquote(parts.path[1:])
+        if not database:
+            raise InvalidInput("PDSA_DATABASE_URL", "a PostgreSQL URL names its database: postgresql://host/pdsa")
+        return {
+            **cache,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": database,
+            "POSTGRES_HOST": parts.hostname or "localhost",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }

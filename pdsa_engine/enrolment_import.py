@@ -1,0 +1,100 @@
+"""Bulk enrolment from a CSV file: every row is enrolled, or none is, and every bad row is reported by line.
+
+Columns: email, organisation, region, sector, and for people not yet registered, name (and optionally
+language). Such people are registered as participants in the same transaction as the enrolments.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.person import EmailClaim, Person
+from pdsa_engine.aggregates.values import Language, Role, Stamp
+from pdsa_engine.commands import parse
+from pdsa_engine.commands.cohorts import EnrolmentRow
+from pdsa_engine.errors import InvalidInput, NotFound, PdsaError, Refused
+
+if TYPE_CHECKING:
+    from pdsa_engine.application import PdsaApplication
+
+REQUIRED_COLUMNS = ("email", "organisation", "region", "sector")
+OPTIONAL_COLUMNS = ("name", "language")
+
+
+def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows with their line numbers; blank lines are skipped, optional columns left empty are dropped."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            sample = handle.read(4096)
+            handle.seek(0)
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+            reader = csv.DictReader(handle, dialect=dialect)
+            _check_header(reader.fieldnames)
+            rows = []
+            for row in reader:
+                values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+                if any(values.values()):
+                    rows.append((reader.line_num, {k: v for k, v in values.items() if v or k in REQUIRED_COLUMNS}))
+    except OSError as problem:
+        raise InvalidInput("csv", f"cannot read {path}: {problem.strerror}") from None
+    except (csv.Error, UnicodeDecodeError) as problem:
+        raise InvalidInput("csv", f"{path} is not a UTF-8 CSV file: {problem}") from None
+    if not rows:
+        raise InvalidInput("csv", f"{path} has no rows to enrol")
+    return rows
+
+
+def _check_header(fieldnames: Any) -> None:
+    columns = [name.strip().lower() for name in fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing or unknown:
+        raise InvalidInput(
+            "csv",
+            f"the first line names the columns {', '.join(REQUIRED_COLUMNS)} and optionally "
+            f"{', '.join(OPTIONAL_COLUMNS)}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+        )
+
+
+def enrol_rows(
+    app: PdsaApplication, stamp: Stamp, cohort: Cohort, rows: tuple[tuple[int, dict[str, str]], ...]
+) -> tuple[list[Person | EmailClaim], list[UUID]]:
+    """Enrols the rows into the (unsaved) cohort; returns the new people and claims to save with it."""
+    newcomers: dict[str, Person] = {}
+    problems: list[str] = []
+    enrolled: list[UUID] = []
+    for line, raw in rows:
+        try:
+            row = parse(EnrolmentRow, raw)
+            participant_id = _participant(app, stamp, row, newcomers)
+            cohort.enrol(stamp, participant_id, row.organisation, row.region, row.sector)
+            enrolled.append(participant_id)
+        except PdsaError as problem:
+            problems.append(f"line {line}: {problem.message}")
+    if problems:
+        raise InvalidInput("csv", "nobody was enrolled; fix these rows and import again:\n" + "\n".join(problems))
+    claims = [EmailClaim.claim(stamp, email, person.id) for email, person in newcomers.items()]
+    return [*newcomers.values(), *claims], enrolled
+
+
+def _participant(app: PdsaApplication, stamp: Stamp, row: EnrolmentRow, newcomers: dict[str, Person]) -> UUID:
+    if row.email in newcomers:
+        return newcomers[row.email].id
+    try:
+        person = app.person(row.email)
+    except NotFound:
+        if row.name is None:
+            raise InvalidInput("name", f"{row.email} is not registered yet, so the row needs the person's name")
+        person = Person.register(app.new_id(), stamp, row.name, row.email, row.language or Language.DA,
+                                 [Role.PARTICIPANT])
+        newcomers[row.email] = person
+        return person.id
+    if not person.holds(Role.PARTICIPANT):
+        raise Refused(f"{row.email} does not hold the participant role")
+    return person.id

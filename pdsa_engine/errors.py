@@ -1,0 +1,67 @@
+"""Every failure the engine reports on purpose, and the exit code each one maps to.
+
+    PdsaError
+     ├── InvalidInput                 exit 2  the input breaks a rule of shape (names the field)
+     │    └── PatientIdentifierFound  exit 2  free text holds what looks like a CPR number
+     ├── Refused                      exit 3  a rule of the domain says no (phase order, quota, pending sign-off)
+     │    └── PermissionDenied        exit 3  the acting person may not do this
+     ├── NotFound                     exit 4  no such person, cohort, project, cycle, sign-off or measure
+     ├── ConcurrentModification       exit 5  someone else changed the same record first; nothing was saved
+     └── DatabaseUnavailable          exit 1  the database cannot be reached or opened
+
+Whatever is raised, nothing has been stored: commands save only after every check has passed.
+"""
+
+from __future__ import annotations
+
+
+class PdsaError(Exception):
+    """Base of the engine's own errors."""
+
+    exit_code = 1
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class InvalidInput(PdsaError):
+    exit_code = 2
+    code = "invalid_input"
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}", field=field)
+        self.rule = rule
+
+
+class PatientIdentifierFound(InvalidInput):
+    code = "patient_identifier"
+
+
+class Refused(PdsaError):
+    exit_code = 3
+    code = "refused"
+
+
+class PermissionDenied(Refused):
+    code = "permission_denied"
+
+
+class NotFound(PdsaError):
+    exit_code = 4
+    code = "not_found"
+
+
+class ConcurrentModification(PdsaError):
+    exit_code = 5
+    code = "concurrent_modification"
+
+
+class DatabaseUnavailable(PdsaError):
+    exit_code = 1
+    code = "database_unavailable"

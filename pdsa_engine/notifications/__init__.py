@@ -1,0 +1,1 @@
+"""Reminders and digests for sponsors and coaches."""

@@ -1,0 +1,119 @@
+"""Reading: who may see what, and the summaries they get.
+
+Administrators, coaches and auditors read everything. A participant reads their own project and what
+belongs to it; a sponsor reads the projects they sponsor and the sign-offs addressed to them; everyone
+reads their own person record. Reading records nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cycle import PDSACycle
+from pdsa_engine.aggregates.measure_series import MeasureSeries
+from pdsa_engine.aggregates.person import Person
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.signoff import SignOff
+from pdsa_engine.aggregates.values import Role
+from pdsa_engine import views
+from pdsa_engine.application import PdsaApplication
+from pdsa_engine.errors import NotFound, PermissionDenied
+
+_READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
+_COHORT_CREATED_TOPIC = get_topic(Cohort.Created)
+
+
+class Queries:
+    def __init__(self, app: PdsaApplication) -> None:
+        self.app = app
+        self._names: dict[UUID, str] = {}
+
+    def person(self, actor: str | None, ref: str) -> dict[str, Any]:
+        reader = self._reader(actor)
+        person = self.app.person(ref)
+        if person.id != reader.id:
+            self._require_any(reader, _READ_ALL)
+        return views.person_view(person)
+
+    def cohorts(self, actor: str | None) -> list[dict[str, Any]]:
+        self._require_any(self._reader(actor), _READ_ALL)
+        return [self._cohort_summary(cohort_id) for cohort_id in self.cohort_ids()]
+
+    def cohort(self, actor: str | None, cohort_id: UUID) -> dict[str, Any]:
+        self._require_any(self._reader(actor), _READ_ALL)
+        return self.cohort_overview(cohort_id)
+
+    def cohort_overview(self, cohort_id: UUID) -> dict[str, Any]:
+        cohort = self.app.load(Cohort, cohort_id)
+        projects = [self.app.load(ImprovementProject, p) for p in cohort.projects.values()]
+        return views.cohort_view(cohort, projects, self.name_of)
+
+    def project(self, actor: str | None, project_id: UUID) -> dict[str, Any]:
+        project = self._readable_project(actor, project_id)
+        cycles = [self.app.load(PDSACycle, c) for c in project.cycles]
+        signoffs = [self.app.load(SignOff, s) for s in project.signoff_ids]
+        series = {m: self.app.load(MeasureSeries, m) for m in project.measures}
+        return views.project_view(project, cycles, signoffs, series, self.name_of)
+
+    def cycle(self, actor: str | None, cycle_id: UUID) -> dict[str, Any]:
+        cycle = self.app.load(PDSACycle, cycle_id)
+        project = self._readable_project(actor, cycle.project_id)
+        idea = next((n.text for n in project.diagram.nodes if n.node_id == cycle.change_idea_id), None)
+        return views.cycle_view(cycle, idea)
+
+    def signoff(self, actor: str | None, signoff_id: UUID) -> dict[str, Any]:
+        signoff = self.app.load(SignOff, signoff_id)
+        reader = self._reader(actor)
+        if reader.id != signoff.sponsor_id:
+            self._readable_project(actor, signoff.project_id)
+        return views.signoff_view(signoff, self.name_of)
+
+    def measure(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
+        series = self.app.load(MeasureSeries, measure_id)
+        project = self._readable_project(actor, series.project_id)
+        return views.measure_view(series, project)
+
+    def cohort_ids(self) -> list[UUID]:
+        """Every cohort, oldest first, found by its creation event in the notification log."""
+        ids: list[UUID] = []
+        start = 1
+        while batch := self.app.recorder.select_notifications(start, 500, topics=[_COHORT_CREATED_TOPIC]):
+            ids.extend(n.originator_id for n in batch)  # type: ignore[misc]
+            start = batch[-1].id + 1
+        return ids
+
+    def name_of(self, person_id: UUID) -> str:
+        if person_id not in self._names:
+            try:
+                self._names[person_id] = self.app.load(Person, person_id).name
+            except NotFound:  # a reference to someone erased must not break a read
+                self._names[person_id] = f"(unknown person {person_id})"
+        return self._names[person_id]
+
+    def _cohort_summary(self, cohort_id: UUID) -> dict[str, Any]:
+        cohort = self.app.load(Cohort, cohort_id)
+        return {"id": cohort.id, "name": cohort.name, "start": cohort.start, "end": cohort.end,
+                "closed": cohort.closed, "participants": sum(1 for e in cohort.enrolments.values() if e.active),
+                "projects": len(cohort.projects)}
+
+    def _readable_project(self, actor: str | None, project_id: UUID) -> ImprovementProject:
+        reader = self._reader(actor)
+        project = self.app.load(ImprovementProject, project_id)
+        own = reader.id in (project.participant_id, project.sponsor_id)
+        if not own:
+            self._require_any(reader, _READ_ALL)
+        return project
+
+    def _reader(self, actor: str | None) -> Person:
+        if actor is None:
+            raise PermissionDenied("reading needs an acting person: give --as PERSON or set PDSA_ACTOR")
+        return self.app.person(actor)
+
+    @staticmethod
+    def _require_any(reader: Person, roles: tuple[Role, ...]) -> None:
+        if not any(reader.holds(role) for role in roles):
+            raise PermissionDenied(f"{reader.name} may not read this")

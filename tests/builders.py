@@ -1,0 +1,128 @@
+"""Builders that drive the application through its real commands, as the CLI does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+from pdsa_engine.aggregates.values import Actor, Role, Stamp
+from pdsa_engine.application import PdsaApplication
+from pdsa_engine.clock import SimulatedClock
+from pdsa_engine.commands import cohorts, cycles, parse, people, projects, signoffs
+from pdsa_engine.config import Settings
+from pdsa_engine.runtime import open_application
+
+MOMENT = datetime(2031, 1, 6, 9, 0, tzinfo=timezone.utc)
+
+ADMIN = "ada.admin@example.dk"
+PARTICIPANT = "per.participant@example.dk"
+OTHER_PARTICIPANT = "olga.participant@example.dk"
+SPONSOR = "sus.sponsor@example.dk"
+OTHER_SPONSOR = "sven.sponsor@example.dk"
+COACH = "kim.coach@example.dk"
+AUDITOR = "aud.auditor@example.dk"
+
+
+def stamp(role: Role, person_id: UUID, at: datetime = MOMENT) -> Stamp:
+    return Stamp(Actor(person_id, role), at)
+
+
+def memory_app(clock: SimulatedClock | None = None) -> PdsaApplication:
+    """The library's in-memory recorder: for unit and property tests of logic."""
+    return PdsaApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock or SimulatedClock(MOMENT))
+
+
+def database_app(url: str, clock: SimulatedClock | None = None) -> PdsaApplication:
+    return open_application(Settings(database_url=url), clock=clock or SimulatedClock(MOMENT))
+
+
+@dataclass
+class ActiveProject:
+    project: UUID
+    measure: UUID
+    change_idea: UUID
+    other_change_idea: UUID
+    charter_signoff: UUID
+
+
+class Programme:
+    """A programme built command by command: people, a cohort, enrolled participants and their projects."""
+
+    def __init__(self, app: PdsaApplication) -> None:
+        self.app = app
+        self.clock = app.clock
+
+    def run(self, actor: str | None, method: Any, model: Any, **fields: Any) -> Any:
+        if isinstance(self.clock, SimulatedClock):
+            self.clock.advance(timedelta(minutes=1))
+        return method(self.app, actor, parse(model, {k: v for k, v in fields.items() if v is not None}))
+
+    def people(self) -> Programme:
+        A = PdsaApplication
+        self.run(None, A.add_person, people.AddPerson, name="Ada Admin", email=ADMIN, role=["administrator"])
+        for name, email, roles in (
+            ("Per Participant", PARTICIPANT, ["participant"]), ("Olga Participant", OTHER_PARTICIPANT, ["participant"]),
+            ("Sus Sponsor", SPONSOR, ["sponsor"]), ("Sven Sponsor", OTHER_SPONSOR, ["sponsor"]),
+            ("Kim Coach", COACH, ["coach"]), ("Aud Auditor", AUDITOR, ["auditor"]),
+        ):
+            self.run(ADMIN, A.add_person, people.AddPerson, name=name, email=email, role=roles)
+        return self
+
+    def cohort(self, start: date = date(2031, 1, 10), end: date = date(2031, 12, 12)) -> UUID:
+        return self.run(ADMIN, PdsaApplication.create_cohort, cohorts.CreateCohort, name="Hold 2031", start=start,
+                        end=end)
+
+    def enrol(self, cohort: UUID, person: str = PARTICIPANT, region: str = "Region Midtjylland",
+              sector: str = "regional") -> None:
+        self.run(ADMIN, PdsaApplication.enrol, cohorts.Enrol, cohort=cohort, person=person,
+                 organisation="Aarhus Universitetshospital", region=region, sector=sector)
+
+    def project(self, cohort: UUID | None = None, participant: str = PARTICIPANT) -> UUID:
+        cohort = cohort or self.cohort()
+        self.enrol(cohort, participant)
+        return self.run(ADMIN, PdsaApplication.create_project, projects.CreateProject, cohort=cohort,
+                        participant=participant, title="Færre færdigbehandlingsdage", problem="Patienter venter.",
+                        sponsor=SPONSOR, coach=COACH)
+
+    def charter(self, project: UUID, participant: str = PARTICIPANT) -> tuple[UUID, UUID, UUID]:
+        """Aim, one measure and a small driver diagram; returns the measure and two change ideas."""
+        A = PdsaApplication
+        self.run(participant, A.set_aim, projects.SetAim, project=project, what="Færre færdigbehandlingsdage",
+                 how_much="40 %", by="2031-10-31")
+        measure = self.run(participant, A.add_measure, projects.AddMeasure, project=project, name="Færdigbehandlingsdage",
+                           kind="outcome", chart="run", definition="Dage pr. uge", frequency="week", direction="down")
+        primary = self.run(participant, A.add_driver, projects.AddDriver, project=project, primary="Hjemmet først")
+        secondary = self.run(participant, A.add_driver, projects.AddDriver, project=project, secondary="Planlægning",
+                             under=primary)
+        ideas = [self.run(participant, A.add_driver, projects.AddDriver, project=project, change_idea=text,
+                          under=secondary) for text in ("Konsulent på stuegang", "Tavlemøde")]
+        return measure, ideas[0], ideas[1]
+
+    def submit(self, project: UUID, participant: str = PARTICIPANT) -> UUID:
+        return self.run(participant, PdsaApplication.submit_charter, projects.SubmitCharter, project=project)
+
+    def decide(self, signoff: UUID, decision: str = "approved", comment: str | None = None,
+               sponsor: str = SPONSOR) -> None:
+        self.run(sponsor, PdsaApplication.decide_signoff, signoffs.DecideSignOff, signoff=signoff, decision=decision,
+                 comment=comment)
+
+    def active_project(self, cohort: UUID | None = None, participant: str = PARTICIPANT) -> ActiveProject:
+        project = self.project(cohort, participant)
+        measure, idea, other = self.charter(project, participant)
+        signoff = self.submit(project, participant)
+        self.decide(signoff)
+        return ActiveProject(project, measure, idea, other, signoff)
+
+    def plan(self, project: UUID, idea: UUID, continues: UUID | None = None, participant: str = PARTICIPANT,
+             measure: UUID | None = None) -> UUID:
+        return self.run(participant, PdsaApplication.plan_cycle, cycles.PlanCycle, project=project, change_idea=idea,
+                        objective="Afprøve idéen på ét afsnit", prediction=["Færre dage"], start="2031-02-01",
+                        end="2031-02-14", continues=continues, measure=[measure] if measure else None)
+
+    def complete(self, cycle: UUID, decision: str = "adopt", participant: str = PARTICIPANT) -> None:
+        A = PdsaApplication
+        self.run(participant, A.do_cycle, cycles.DoCycle, cycle=cycle, observations="Gennemført")
+        self.run(participant, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Det virkede")
+        self.run(participant, A.act_cycle, cycles.ActCycle, cycle=cycle, decision=decision)

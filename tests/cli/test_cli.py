@@ -1,0 +1,194 @@
+"""The `pdsa` command line: names, options, JSON output and exit codes are a public contract."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from tests.cli.conftest import Pdsa
+
+ADMIN, PARTICIPANT, SPONSOR, COACH = "ada@example.dk", "per@example.dk", "sus@example.dk", "kim@example.dk"
+
+
+def created(result: object) -> str:
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    return str(UUID(result.json["id"]))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def people(pdsa: Pdsa) -> Pdsa:
+    assert pdsa("person", "add", "--name", "Ada Admin", "--email", ADMIN, "--role", "administrator").code == 0
+    for name, email, role in (("Per P", PARTICIPANT, "participant"), ("Sus S", SPONSOR, "sponsor"),
+                              ("Kim K", COACH, "coach")):
+        assert pdsa("--as", ADMIN, "person", "add", "--name", name, "--email", email, "--role", role).code == 0
+    return pdsa
+
+
+@pytest.fixture
+def project(people: Pdsa) -> tuple[str, str, str]:
+    """An active project: returns its id, its measure and its change idea."""
+    pdsa = people
+    cohort = created(pdsa("--as", ADMIN, "cohort", "create", "--name", "Hold 1", "--start", "2031-01-10", "--end",
+                          "2031-12-10", "--json"))
+    assert pdsa("--as", ADMIN, "cohort", "enrol", cohort, "--person", PARTICIPANT, "--organisation", "AUH",
+                "--region", "Region Midtjylland", "--sector", "regional").code == 0
+    project = created(pdsa("--as", ADMIN, "project", "create", "--cohort", cohort, "--participant", PARTICIPANT,
+                           "--title", "Færre færdigbehandlingsdage", "--problem", "Lang ventetid", "--sponsor", SPONSOR,
+                           "--coach", COACH, "--json"))
+    me = ("--as", PARTICIPANT)
+    assert pdsa(*me, "project", "aim", project, "--what", "Færre dage", "--how-much", "40 %", "--by", "2031-10-31").code == 0
+    measure = created(pdsa(*me, "project", "measure", "add", project, "--name", "Dage", "--kind", "outcome", "--chart",
+                           "run", "--definition", "Dage pr. uge", "--frequency", "week", "--direction", "down", "--json"))
+    primary = created(pdsa(*me, "project", "driver", "add", project, "--primary", "Hjemmet først", "--json"))
+    secondary = created(pdsa(*me, "project", "driver", "add", project, "--secondary", "Planlægning", "--under", primary,
+                             "--json"))
+    idea = created(pdsa(*me, "project", "driver", "add", project, "--change-idea", "Konsulent", "--under", secondary,
+                        "--json"))
+    request = pdsa(*me, "project", "submit-charter", project, "--json")
+    assert request.code == 0 and request.json["project_id"] == project
+    assert pdsa("--as", SPONSOR, "signoff", "approve", request.json["id"]).code == 0
+    return project, measure, idea
+
+
+def test_the_first_person_needs_no_actor_everyone_after_does(pdsa: Pdsa) -> None:
+    first = pdsa("person", "add", "--name", "Ada", "--email", ADMIN, "--role", "administrator", "--json")
+    assert first.code == 0 and UUID(first.json["id"])
+    second = pdsa("person", "add", "--name", "Eve", "--email", "eve@example.dk", "--role", "coach", "--json")
+    assert second.code == 3
+    assert second.json["error"]["code"] == "permission_denied" and "--as" in second.err
+
+
+def test_the_actor_may_come_from_pdsa_actor(people: Pdsa, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDSA_ACTOR", ADMIN)
+    assert people("cohort", "create", "--name", "H", "--start", "2031-01-01", "--end", "2031-06-01").code == 0
+
+
+def test_a_cycle_goes_plan_do_study_act_and_show_reports_its_phase(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, measure, idea = project
+    me = ("--as", PARTICIPANT)
+    cycle = created(pdsa(*me, "cycle", "plan", project_id, "--change-idea", idea, "--objective", "Afprøv",
+                         "--prediction", "Færre dage", "--prediction", "Ingen klager", "--measure", measure,
+                         "--start", "2031-02-01", "--end", "2031-02-14", "--json"))
+    skipped = pdsa(*me, "cycle", "study", cycle, "--findings", "x", "--json")
+    assert skipped.code == 3 and "do comes next" in skipped.json["error"]["message"]
+    assert pdsa(*me, "cycle", "do", cycle, "--observations", "Gjort").code == 0
+    assert pdsa(*me, "cycle", "amend", cycle, "--problems", "En sygemelding").code == 0
+    assert pdsa(*me, "cycle", "amend", cycle, "--objective", "Omskrevet").code == 3
+    assert pdsa(*me, "cycle", "study", cycle, "--findings", "Virkede").code == 0
+    assert pdsa(*me, "cycle", "act", cycle, "--decision", "adapt").code == 0
+    shown = pdsa(*me, "project", "show", project_id, "--json").json
+    assert shown["id"] == project_id and shown["status"] == "active" and isinstance(shown["version"], int)
+    assert shown["cycles"] == [{**shown["cycles"][0], "id": cycle, "phase": "closed", "decision": "adapt"}]
+    again = pdsa(*me, "cycle", "plan", project_id, "--change-idea", idea, "--objective", "Igen", "--prediction",
+                 "p", "--start", "2031-03-01", "--end", "2031-03-14")
+    assert again.code == 3 and "--continues" in again.err
+    ramp = pdsa(*me, "cycle", "plan", project_id, "--change-idea", idea, "--objective", "Igen", "--prediction", "p",
+                "--start", "2031-03-01", "--end", "2031-03-14", "--continues", cycle, "--json")
+    assert ramp.code == 0
+    assert pdsa(*me, "cycle", "show", ramp.json["id"], "--json").json["continues"] == cycle
+
+
+def test_bad_input_names_the_field_and_the_rule_and_exits_2(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, measure, _ = project
+    me = ("--as", PARTICIPANT)
+    cases = [
+        (("project", "progress", project_id, "--score", "3.7"), "score", "steps of 0.5"),
+        (("project", "measure", "add", project_id, "--name", "X", "--kind", "outcome", "--chart", "xbar",
+          "--definition", "d", "--frequency", "week", "--direction", "up"), "chart", "'run'"),
+        (("project", "aim", project_id, "--what", "w", "--how-much", "h", "--by", "2031-13-01"), "by", "YYYY-MM-DD"),
+        (("project", "aim", project_id, "--what", "", "--how-much", "h", "--by", "2031-10-01"), "what", "at least 1"),
+        (("project", "measure", "record", measure, "--period", "2031-02", "--value", "3"), "period", "2031-W05"),
+        (("project", "aim", project_id, "--how-much", "h", "--by", "2031-10-01"), "what", "Missing option"),
+        (("cycle", "do", "not-an-id", "--observations", "x"), "cycle", "must be an id"),
+    ]
+    before = pdsa("--as", ADMIN, "project", "show", project_id, "--json").json["version"]
+    for args, field, rule in cases:
+        result = pdsa(*me, *args, "--json")
+        assert result.code == 2, (args, result.err)
+        assert result.json["error"]["field"] == field and rule in result.json["error"]["message"], result.json
+        assert result.err.startswith("error: ")
+    assert pdsa("--as", ADMIN, "project", "show", project_id, "--json").json["version"] == before
+
+
+def test_a_cpr_number_is_refused_with_the_reason(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, _, idea = project
+    result = pdsa("--as", PARTICIPANT, "cycle", "plan", project_id, "--change-idea", idea, "--objective",
+                  "Følg patient 0707551234 tæt", "--prediction", "p", "--start", "2031-02-01", "--end", "2031-02-02",
+                  "--json")
+    assert result.code == 2
+    assert result.json["error"]["field"] == "objective"
+    assert "patient identifiers do not belong" in result.json["error"]["message"]
+    assert pdsa("--as", PARTICIPANT, "project", "show", project_id, "--json").json["cycles"] == []
+
+
+def test_decimal_commas_are_accepted(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, measure, _ = project
+    assert pdsa("--as", PARTICIPANT, "project", "measure", "record", measure, "--period", "2031-W05", "--value",
+                "3,5").code == 0
+    assert pdsa("--as", PARTICIPANT, "project", "progress", project_id, "--score", "2,5").code == 0
+    points = pdsa("--as", PARTICIPANT, "project", "measure", "show", measure, "--json").json["points"]
+    assert points == [{"period": "2031-W05", "value": 3.5, "n": None, "corrections": 0}]
+
+
+def test_unknown_ids_exit_4_and_permissions_exit_3(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, _, _ = project
+    missing = pdsa("--as", PARTICIPANT, "cycle", "show", str(UUID(int=1)), "--json")
+    assert missing.code == 4 and missing.json["error"]["code"] == "not_found"
+    assert pdsa("--as", "nobody@example.dk", "project", "show", project_id).code == 4
+    denied = pdsa("--as", COACH, "project", "aim", project_id, "--what", "w", "--how-much", "h", "--by", "2031-10-01")
+    assert denied.code == 3 and "participant role" in denied.err
+    assert pdsa("--as", COACH, "project", "show", project_id).code == 0
+
+
+def test_a_csv_import_enrols_all_rows_or_none(people: Pdsa, tmp_path: Path) -> None:
+    pdsa = people
+    cohort = created(pdsa("--as", ADMIN, "cohort", "create", "--name", "H", "--start", "2031-01-10", "--end",
+                          "2031-12-10", "--json"))
+    good = "email;name;organisation;region;sector\nny@example.dk;Ny Person;OUH;Syddanmark;regional\n"
+    bad_rows = good + "mangler@example.dk;;OUH;Syddanmark;regional\n" + f"{SPONSOR};;OUH;Syddanmark;regional\n" + \
+        "x@example.dk;X;OUH;Sydjylland;regional\n"
+    (tmp_path / "bad.csv").write_text(bad_rows, encoding="utf-8")
+    (tmp_path / "good.csv").write_text(good, encoding="utf-8")
+    refused = pdsa("--as", ADMIN, "cohort", "import", cohort, "--csv", str(tmp_path / "bad.csv"), "--json")
+    assert refused.code == 2
+    message = refused.json["error"]["message"]
+    assert "line 3: name:" in message and "line 4: " + SPONSOR in message and "line 5: region:" in message
+    assert "line 2" not in message
+    overview = pdsa("--as", ADMIN, "cohort", "show", cohort, "--json").json
+    assert overview["enrolments"] == []
+    assert pdsa("--as", ADMIN, "person", "show", "ny@example.dk").code == 4
+    assert pdsa("--as", ADMIN, "cohort", "import", cohort, "--csv", str(tmp_path / "good.csv")).code == 0
+    assert len(pdsa("--as", ADMIN, "cohort", "show", cohort, "--json").json["enrolments"]) == 1
+
+
+def test_a_signoff_shows_the_versions_it_was_requested_and_decided_on(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, _, _ = project
+    signoffs = pdsa("--as", SPONSOR, "project", "show", project_id, "--json").json["signoffs"]
+    shown = pdsa("--as", SPONSOR, "signoff", "show", signoffs[0]["id"], "--json").json
+    assert shown["status"] == "approved"
+    assert shown["requested_on_project_version"] <= shown["decided_on_project_version"]
+    declined = pdsa("--as", SPONSOR, "signoff", "decline", signoffs[0]["id"], "--json")
+    assert declined.code == 2 and declined.json["error"]["field"] == "comment"
+
+
+def test_help_lists_the_commands() -> None:
+    done = subprocess.run([Path(sys.executable).parent / "pdsa", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    for group in ("person", "cohort", "project", "cycle", "signoff", "init", "demo", "run"):
+        assert group in done.stdout
+
+
+def test_the_console_script_is_the_entry_point(tmp_path: Path) -> None:
+    env = {**os.environ, "PDSA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    script = Path(sys.executable).parent / "pdsa"
+    first = subprocess.run([script, "person", "add", "--name", "A", "--email", ADMIN, "--role", "administrator",
+                            "--json"], capture_output=True, text=True, env=env)
+    assert first.returncode == 0 and UUID(__import__("json").loads(first.stdout)["id"])
+    duplicate = subprocess.run([script, "--as", ADMIN, "person", "add", "--name", "B", "--email", ADMIN.upper(),
+                                "--role", "coach"], capture_output=True, text=True, env=env)
+    assert duplicate.returncode == 3 and "already belongs" in duplicate.stderr

@@ -1,0 +1,42 @@
+"""Shared fixtures. Configuration comes only from what a test sets: PDSA_* variables are cleared."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import TemporaryPostgres
+
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _clean_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PDSA_DATABASE_URL", "PDSA_ACTOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TemporaryPostgres]:
+    server = TemporaryPostgres().start()  # raises, failing the tests, when it cannot start
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'pdsa.sqlite'}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server: TemporaryPostgres) -> str:
+    return postgres_server.create_database(f"pdsa_test_{next(_database_numbers)}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs a test once on a real SQLite file and once on the real PostgreSQL server."""
+    return request.getfixturevalue(f"{request.param}_url")

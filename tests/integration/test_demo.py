@@ -1,0 +1,57 @@
+"""The demo: realistic, deterministic, and played through the real rules on both databases."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pdsa_engine.aggregates.cycle import PDSACycle
+from pdsa_engine.aggregates.measure_series import MeasureSeries
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.config import Settings
+from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
+from pdsa_engine.demo.six_projects import SIX_PROJECTS
+from pdsa_engine.queries import Queries
+from pdsa_engine.runtime import open_application
+
+
+@pytest.mark.postgres
+def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: str, postgres_url: str) -> None:
+    histories = []
+    for url in (sqlite_url, postgres_url):
+        loaded = load_demo(Settings(database_url=url))
+        check_the_demo(url, loaded)
+        app = open_application(Settings(database_url=url))
+        notifications = app.recorder.select_notifications(1, 100_000)
+        histories.append([(n.originator_id, n.originator_version, n.topic, n.state) for n in notifications])
+        app.close()
+    assert len(histories[0]) > 2000
+    assert histories[0] == histories[1], "the demo is deterministic: same ids, events and moments everywhere"
+
+
+def check_the_demo(database_url: str, loaded: dict[str, object]) -> None:
+    app = open_application(Settings(database_url=database_url))
+    overview = Queries(app).cohort(DEMO_ADMINISTRATOR, loaded["cohort_id"])  # type: ignore[arg-type]
+
+    active = [e for e in overview["enrolments"] if not e["withdrawn"]]
+    assert 38 <= len(active) <= 42 and len(overview["projects"]) == len(active)
+    assert {s["region"] for s in overview["seats"]} >= {"Region Hovedstaden", "Region Nordjylland"}
+    assert any(g["below_minimum"] for g in overview["groups"]), "a withdrawal left a sparring group flagged"
+
+    projects = [app.load(ImprovementProject, p["id"]) for p in overview["projects"]]
+    titles = {p.title: p for p in projects}
+    for _, _, _, plan in SIX_PROJECTS:
+        project = titles[plan.title]
+        assert project.aim is not None and project.meetings and len(project.diagram.change_idea_ids()) >= 2
+        for measure_id in project.measures:
+            assert 20 <= len(app.load(MeasureSeries, measure_id).points) <= 40
+
+    assert Counter(p.status for p in projects).keys() >= {"draft", "charter_submitted", "active", "closed"}
+    cycles = [app.load(PDSACycle, c) for p in projects for c in p.cycles]
+    assert {c.phase for c in cycles} == {"plan", "do", "study", "closed", "cancelled"}
+    assert {c.acted.decision for c in cycles if c.acted} == {"adopt", "adapt", "abandon"}
+    assert any(c.continues for c in cycles), "some cycles form a ramp"
+    sponsors_absent = [m for p in projects for m in p.meetings if m.kind == "startup" and p.sponsor_id not in m.attendees]
+    assert sponsors_absent, "sponsors' absence is part of the story"
+    app.close()

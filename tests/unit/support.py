@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pdsa_engine.errors import PdsaError
+
+
+def assert_refused(aggregate: Any, command: Callable[[], Any], error: type[PdsaError], match: str) -> None:
+    """Then the command is refused with that error, and the aggregate records nothing and stays as it was."""
+    before_events, before_version = len(aggregate.pending_events), aggregate.version
+    before_state = {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
+    with pytest.raises(error, match=match):
+        command()
+    assert len(aggregate.pending_events) == before_events
+    assert aggregate.version == before_version
+    assert {k: v for k, v in vars(aggregate).items() if k != "_pending_events"} == before_state

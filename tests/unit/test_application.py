@@ -1,0 +1,197 @@
+"""The application: who may do what, commands that touch two aggregates, and a refused command storing nothing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.signoff import SignOff
+from pdsa_engine.aggregates.values import ProjectStatus, SignOffStatus
+from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
+from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from tests.builders import (
+    ADMIN,
+    AUDITOR,
+    COACH,
+    OTHER_PARTICIPANT,
+    OTHER_SPONSOR,
+    PARTICIPANT,
+    SPONSOR,
+    Programme,
+    memory_app,
+)
+
+
+@pytest.fixture
+def programme() -> Programme:
+    return Programme(memory_app()).people()
+
+
+def stored(programme: Programme) -> int:
+    return programme.app.recorder.max_notification_id() or 0
+
+
+def test_the_first_person_needs_no_actor_and_must_be_an_administrator() -> None:
+    fresh = Programme(memory_app())
+    with pytest.raises(Refused, match="must be an administrator"):
+        fresh.run(None, A.add_person, people.AddPerson, name="C", email="c@x.dk", role=["coach"])
+    fresh.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])
+    with pytest.raises(PermissionDenied, match="needs an acting person"):
+        fresh.run(None, A.add_person, people.AddPerson, name="Eve", email="eve@x.dk", role=["administrator"])
+
+
+def test_an_email_belongs_to_one_person(programme: Programme) -> None:
+    with pytest.raises(Refused, match="already belongs"):
+        programme.run(ADMIN, A.add_person, people.AddPerson, name="Per Again", email="PER.participant@example.dk",
+                      role=["coach"])
+
+
+def test_people_are_found_by_id_or_email(programme: Programme) -> None:
+    person = programme.app.person(PARTICIPANT)
+    assert programme.app.person(str(person.id)).email == PARTICIPANT
+    with pytest.raises(NotFound, match="no person has the e-mail address nobody@x.dk"):
+        programme.app.person("nobody@x.dk")
+
+
+@pytest.mark.parametrize("actor", [PARTICIPANT, SPONSOR, COACH, AUDITOR])
+def test_only_administrators_manage_people_and_cohorts(programme: Programme, actor: str) -> None:
+    before = stored(programme)
+    with pytest.raises(PermissionDenied, match="administrator role"):
+        programme.run(actor, A.create_cohort, cohorts.CreateCohort, name="x", start="2031-01-01", end="2031-12-01")
+    assert stored(programme) == before
+
+
+@pytest.mark.parametrize("actor", [ADMIN, SPONSOR, COACH, AUDITOR, OTHER_PARTICIPANT])
+def test_only_the_projects_participant_works_on_it(programme: Programme, actor: str) -> None:
+    project = programme.project()
+    before = stored(programme)
+    with pytest.raises(PermissionDenied):
+        programme.run(actor, A.set_aim, projects.SetAim, project=project, what="w", how_much="h", by="2031-06-01")
+    assert stored(programme) == before
+
+
+def test_projects_need_an_enrolled_participant_and_people_holding_the_roles(programme: Programme) -> None:
+    cohort = programme.cohort()
+    fields = dict(cohort=cohort, participant=PARTICIPANT, title="t", problem="p", sponsor=SPONSOR, coach=COACH)
+    with pytest.raises(NotFound, match="not enrolled"):
+        programme.run(ADMIN, A.create_project, projects.CreateProject, **fields)
+    programme.enrol(cohort)
+    with pytest.raises(Refused, match="does not hold the sponsor role"):
+        programme.run(ADMIN, A.create_project, projects.CreateProject, **{**fields, "sponsor": COACH})
+    programme.run(ADMIN, A.create_project, projects.CreateProject, **fields)
+    with pytest.raises(Refused, match="already has a project"):
+        programme.run(ADMIN, A.create_project, projects.CreateProject, **fields)
+
+
+def test_an_approved_charter_records_both_versions_and_activates_the_project(programme: Programme) -> None:
+    active = programme.active_project()
+    project = programme.app.load(ImprovementProject, active.project)
+    signoff = programme.app.load(SignOff, active.charter_signoff)
+    assert project.status is ProjectStatus.ACTIVE
+    assert signoff.requested_on_version == signoff.decided_on_version == project.version - 1
+
+
+def test_the_sponsor_decides_on_the_version_they_saw(programme: Programme) -> None:
+    project = programme.project()
+    measure, _, _ = programme.charter(project)
+    request = programme.submit(project)
+    programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W05", value="3")
+    programme.run(PARTICIPANT, A.score_progress, projects.ScoreProgress, project=project, score="1,5")
+    programme.decide(request, "changes_requested", "Sharpen the aim")
+    signoff = programme.app.load(SignOff, request)
+    assert signoff.decided_on_version == signoff.requested_on_version + 1
+    assert programme.app.load(ImprovementProject, project).status is ProjectStatus.DRAFT
+
+
+def test_only_the_addressed_sponsor_decides(programme: Programme) -> None:
+    project = programme.project()
+    programme.charter(project)
+    request = programme.submit(project)
+    before = stored(programme)
+    with pytest.raises(PermissionDenied, match="addressed"):
+        programme.decide(request, sponsor=OTHER_SPONSOR)
+    with pytest.raises(PermissionDenied, match="sponsor role"):
+        programme.decide(request, sponsor=PARTICIPANT)
+    assert stored(programme) == before
+
+
+def test_reassigning_the_sponsor_readdresses_the_pending_signoff(programme: Programme) -> None:
+    project = programme.project()
+    programme.charter(project)
+    request = programme.submit(project)
+    programme.run(ADMIN, A.reassign, projects.Reassign, project=project, sponsor=OTHER_SPONSOR, reason="New job")
+    with pytest.raises(PermissionDenied):
+        programme.decide(request, sponsor=SPONSOR)
+    programme.decide(request, sponsor=OTHER_SPONSOR)
+    signoff = programme.app.load(SignOff, request)
+    assert signoff.status is SignOffStatus.APPROVED
+    history = [type(e).__name__ for e in programme.app.events.get(request)]
+    assert history == ["Requested", "Readdressed", "Decided"]
+
+
+def test_withdrawing_a_charter_request_returns_the_project_to_draft(programme: Programme) -> None:
+    project = programme.project()
+    programme.charter(project)
+    request = programme.submit(project)
+    programme.run(PARTICIPANT, A.withdraw_signoff, signoffs.WithdrawSignOff, signoff=request)
+    assert programme.app.load(ImprovementProject, project).status is ProjectStatus.DRAFT
+    assert programme.app.load(SignOff, request).status is SignOffStatus.WITHDRAWN
+
+
+def test_acting_on_a_cycle_concludes_it_on_the_project_in_the_same_save(programme: Programme) -> None:
+    active = programme.active_project()
+    cycle = programme.plan(active.project, active.change_idea, measure=active.measure)
+    programme.complete(cycle, "adapt")
+    project = programme.app.load(ImprovementProject, active.project)
+    assert project.cycles[cycle].decision == "adapt"
+    with pytest.raises(Refused, match="--continues"):
+        programme.plan(active.project, active.change_idea)
+    programme.plan(active.project, active.change_idea, continues=cycle)
+
+
+def test_updating_a_measure_follows_through_to_its_data(programme: Programme) -> None:
+    active = programme.active_project()
+    programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=active.measure, period="2031-W05", value="7")
+    with pytest.raises(InvalidInput, match="does not fit a p chart"):
+        programme.run(PARTICIPANT, A.update_measure, projects.UpdateMeasure, measure=active.measure, chart="p")
+    programme.run(PARTICIPANT, A.update_measure, projects.UpdateMeasure, measure=active.measure, chart="i", target="5")
+    project = programme.app.load(ImprovementProject, active.project)
+    assert project.measure(active.measure).chart == "i" and project.charter_changed_since_approval
+
+
+def test_unknown_ids_are_not_found(programme: Programme) -> None:
+    with pytest.raises(NotFound, match="no cycle has the id"):
+        programme.run(PARTICIPANT, A.do_cycle, cycles.DoCycle, cycle=str(UUID(int=7)), observations="x")
+    project = programme.project()
+    with pytest.raises(NotFound, match="no cycle"):  # a project's id is not a cycle's
+        programme.run(PARTICIPANT, A.do_cycle, cycles.DoCycle, cycle=project, observations="x")
+
+
+def test_a_bulk_import_enrols_everyone_or_no_one(programme: Programme) -> None:
+    cohort = programme.cohort()
+    rows = (
+        (2, {"email": PARTICIPANT, "organisation": "AUH", "region": "Midtjylland", "sector": "regional"}),
+        (3, {"email": "new.person@x.dk", "name": "New Person", "organisation": "AUH", "region": "Midtjylland",
+             "sector": "regional"}),
+        (4, {"email": "nameless@x.dk", "organisation": "AUH", "region": "Midtjylland", "sector": "regional"}),
+        (5, {"email": COACH, "organisation": "AUH", "region": "Midtjylland", "sector": "regional"}),
+        (6, {"email": OTHER_PARTICIPANT, "organisation": "Praksis", "region": "Midtjylland",
+             "sector": "general_practice"}),
+        (7, {"email": "x@x.dk", "organisation": "AUH", "region": "Jylland", "sector": "regional"}),
+    )
+    before = stored(programme)
+    with pytest.raises(InvalidInput) as refused:
+        programme.run(ADMIN, A.import_enrolments, cohorts.ImportEnrolments, cohort=cohort, rows=rows)
+    message = refused.value.message
+    for expected in ("line 4: name:", "line 5: " + COACH + " does not hold", "line 6: Region Midtjylland, "
+                     "general_practice: no seats", "line 7: region:"):
+        assert expected in message
+    assert "line 2" not in message and "line 3" not in message
+    assert stored(programme) == before
+    with pytest.raises(NotFound):
+        programme.app.person("new.person@x.dk")
+    enrolled = programme.run(ADMIN, A.import_enrolments, cohorts.ImportEnrolments, cohort=cohort, rows=rows[:2])
+    assert len(enrolled) == 2 and programme.app.person("new.person@x.dk").name == "New Person"

@@ -1,0 +1,114 @@
+"""Cohort: module schedule, seat quotas, enrolment and withdrawal, sparring groups, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+
+from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.values import Module, Region, Role, Sector
+from pdsa_engine.errors import InvalidInput, NotFound, Refused
+from tests.builders import stamp
+from tests.unit.support import assert_refused
+
+ADMIN = stamp(Role.ADMINISTRATOR, uuid4())
+NORD, SYD = Region.NORDJYLLAND, Region.SYDDANMARK
+
+
+def cohort() -> Cohort:
+    return Cohort.create(uuid4(), ADMIN, "Hold 2031", date(2031, 1, 10), date(2031, 12, 12))
+
+
+def enrolled(c: Cohort, count: int, region: Region = SYD, sector: Sector = Sector.REGIONAL) -> list[UUID]:
+    people = [uuid4() for _ in range(count)]
+    for person in people:
+        c.enrol(ADMIN, person, "OUH", region, sector)
+    return people
+
+
+def test_a_new_cohort_has_the_programmes_seat_table() -> None:
+    c = cohort()
+    assert sum(c.quotas.values()) == 40
+    assert c.quotas[(Region.HOVEDSTADEN, Sector.REGIONAL)] == 7
+    assert c.quotas[(NORD, Sector.MUNICIPAL)] == 1
+    assert c.quotas[(SYD, Sector.GENERAL_PRACTICE)] == 0
+
+
+def test_the_end_comes_after_the_start() -> None:
+    with pytest.raises(InvalidInput, match="end: must be after"):
+        Cohort.create(uuid4(), ADMIN, "x", date(2031, 2, 1), date(2031, 2, 1))
+
+
+def test_enrolment_beyond_the_quota_is_refused() -> None:
+    c = cohort()
+    enrolled(c, 7)
+    assert_refused(c, lambda: c.enrol(ADMIN, uuid4(), "OUH", SYD, Sector.REGIONAL), Refused, "all 7 seats are taken")
+    assert_refused(c, lambda: c.enrol(ADMIN, uuid4(), "Praksis", SYD, Sector.GENERAL_PRACTICE), Refused, "no seats")
+
+
+def test_quotas_change_per_cohort_but_not_below_those_enrolled() -> None:
+    c = cohort()
+    c.set_quota(ADMIN, SYD, Sector.GENERAL_PRACTICE, 2)
+    c.enrol(ADMIN, uuid4(), "Lægehuset", SYD, Sector.GENERAL_PRACTICE)
+    assert_refused(c, lambda: c.set_quota(ADMIN, SYD, Sector.GENERAL_PRACTICE, 0), Refused, "1 participants")
+
+
+def test_a_withdrawal_frees_the_seat_and_is_final() -> None:
+    c = cohort()
+    people = enrolled(c, 7)
+    c.withdraw(ADMIN, people[0], "New job")
+    assert c.enrolments[people[0]].withdrawal_reason == "New job"
+    c.enrol(ADMIN, uuid4(), "OUH", SYD, Sector.REGIONAL)
+    assert_refused(c, lambda: c.enrol(ADMIN, people[0], "OUH", SYD, Sector.MUNICIPAL), Refused, "final")
+    assert_refused(c, lambda: c.withdraw(ADMIN, uuid4(), "x"), NotFound, "not enrolled")
+
+
+def test_a_sparring_group_has_6_to_10_members_from_one_region() -> None:
+    c = cohort()
+    syd = enrolled(c, 7) + enrolled(c, 2, sector=Sector.MUNICIPAL)
+    north = enrolled(c, 1, NORD)
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:5]), InvalidInput, "6 to 10 members")
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:6] + north), Refused, "Region Nordjylland")
+    group = uuid4()
+    c.form_group(ADMIN, group, "Syd", SYD, syd)
+    assert len(c.groups[group].members) == 9
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd 2", SYD, syd[:6]), Refused, "another sparring group")
+
+
+def test_a_withdrawal_that_leaves_a_group_below_six_flags_it() -> None:
+    c = cohort()
+    members = enrolled(c, 6)
+    group = uuid4()
+    c.form_group(ADMIN, group, "Syd", SYD, members)
+    assert not c.groups[group].below_minimum
+    c.withdraw(ADMIN, members[0], "Illness")
+    assert c.groups[group].below_minimum
+    assert members[0] not in c.groups[group].members
+
+
+def test_modules_are_scheduled_within_the_cohort_and_in_order() -> None:
+    c = cohort()
+    c.schedule_module(ADMIN, Module.KICKOFF, date(2031, 1, 10))
+    c.schedule_module(ADMIN, Module.MODULE_2, date(2031, 4, 1))
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 4, 2)), InvalidInput,
+                   "before module 2")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.POSTER, date(2032, 1, 1)), InvalidInput, "within")
+    c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 2, 15))
+    assert list(c.schedule) == [Module.KICKOFF, Module.MODULE_2, Module.MODULE_1]
+
+
+def test_a_closed_cohort_changes_no_more() -> None:
+    c = cohort()
+    c.close(ADMIN)
+    assert_refused(c, lambda: c.enrol(ADMIN, uuid4(), "OUH", SYD, Sector.REGIONAL), Refused, "closed")
+    assert_refused(c, lambda: c.close(ADMIN), Refused, "closed")
+
+
+def test_one_project_per_enrolled_participant() -> None:
+    c = cohort()
+    (person,) = enrolled(c, 1)
+    c.register_project(ADMIN, person, uuid4())
+    assert_refused(c, lambda: c.register_project(ADMIN, person, uuid4()), Refused, "already has a project")
+    assert_refused(c, lambda: c.register_project(ADMIN, uuid4(), uuid4()), NotFound, "not enrolled")

@@ -1,0 +1,130 @@
+"""Command inputs at the edges: every bad input names the field and the rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pdsa_engine.aggregates.values import Region
+from pdsa_engine.commands import parse
+from pdsa_engine.commands.cohorts import Enrol, SetQuota
+from pdsa_engine.commands.cpr import find_cpr_number
+from pdsa_engine.commands.cycles import AmendCycle, PlanCycle
+from pdsa_engine.commands.people import AddPerson
+from pdsa_engine.commands.projects import AddDriver, AddMeasure, CreateProject, RecordData, ScoreProgress, SetAim
+from pdsa_engine.commands.signoffs import DecideSignOff
+from pdsa_engine.errors import InvalidInput, PatientIdentifierFound
+
+PROJECT = str(uuid4())
+
+
+def rejected(model: type, data: dict[str, object]) -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        parse(model, data)
+    return caught.value
+
+
+def test_an_empty_title_names_the_field() -> None:
+    error = rejected(CreateProject, {"cohort": str(uuid4()), "participant": "p@x.dk", "title": "  ", "problem": "x",
+                                     "sponsor": "s@x.dk", "coach": "c@x.dk"})
+    assert error.field == "title" and "at least 1 character" in error.message
+
+
+def test_a_progress_score_off_the_scale_is_refused_and_a_decimal_comma_accepted() -> None:
+    assert rejected(ScoreProgress, {"project": PROJECT, "score": "3.7"}).field == "score"
+    assert rejected(ScoreProgress, {"project": PROJECT, "score": "5,5"}).field == "score"
+    assert parse(ScoreProgress, {"project": PROJECT, "score": "3,5"}).score == Decimal("3.5")
+
+
+def test_an_unknown_enum_value_lists_the_allowed_ones() -> None:
+    error = rejected(AddMeasure, {"project": PROJECT, "name": "n", "kind": "outcome", "chart": "xbar",
+                                  "definition": "d", "frequency": "week", "direction": "up"})
+    assert error.field == "chart" and "'run', 'i', 'p', 'pp', 'u', 'up' or 'c'" in error.message
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "a b@c.dk", "@c.dk"])
+def test_a_malformed_email_is_refused(email: str) -> None:
+    assert rejected(AddPerson, {"name": "N", "email": email, "role": ["coach"]}).field == "email"
+
+
+@pytest.mark.parametrize("day", ["2031-02-30", "31-12-2031", "2031/02/01", "tomorrow"])
+def test_a_malformed_date_is_refused(day: str) -> None:
+    error = rejected(SetAim, {"project": PROJECT, "what": "w", "how_much": "h", "by": day})
+    assert error.field == "by" and "YYYY-MM-DD" in error.message
+
+
+def test_extra_fields_are_forbidden_and_commands_are_frozen() -> None:
+    assert rejected(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1", "colour": "red"}).field == "colour"
+    command = parse(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1"})
+    with pytest.raises(Exception):
+        command.value = Decimal(2)  # type: ignore[misc]
+
+
+def test_regions_are_named_as_in_the_programme_with_some_leniency() -> None:
+    base = {"cohort": PROJECT, "person": "p@x.dk", "organisation": "AUH", "sector": "regional"}
+    assert parse(Enrol, {**base, "region": "region nordjylland"}).region is Region.NORDJYLLAND
+    assert parse(Enrol, {**base, "region": "Sjælland"}).region is Region.SJAELLAND
+    assert "Region Hovedstaden" in rejected(Enrol, {**base, "region": "Jylland"}).message
+
+
+def test_seats_are_a_whole_number() -> None:
+    assert rejected(SetQuota, {"cohort": PROJECT, "region": "Nordjylland", "sector": "municipal", "seats": "1,5"}).field == "seats"
+
+
+def test_a_cpr_number_in_free_text_is_refused_with_the_reason() -> None:
+    error = rejected(SetAim, {"project": PROJECT, "what": "Patient 010203-1234 fell twice", "how_much": "h",
+                              "by": "2031-02-01"})
+    assert isinstance(error, PatientIdentifierFound)
+    assert error.field == "what" and "patient identifiers do not belong" in error.message
+
+
+def test_cpr_numbers_are_found_in_lists_of_text_too() -> None:
+    error = rejected(PlanCycle, {"project": PROJECT, "change_idea": PROJECT, "objective": "o",
+                                 "prediction": ["fine", "2512891234 will do better"], "start": "2031-02-01",
+                                 "end": "2031-02-02"})
+    assert isinstance(error, PatientIdentifierFound) and error.field == "prediction"
+
+
+@pytest.mark.parametrize("text", ["0102031234", "010203-1234", "Pt. 311299-4321.", "290200-4000"])
+def test_cpr_like_numbers_with_a_real_date_are_found(text: str) -> None:
+    assert find_cpr_number(text)
+
+
+@pytest.mark.parametrize("text", ["3202031234", "011303-1234", "Tlf. 12345678", "ordrenr. 12345678901",
+                                  "290201-1234", "2031-02-01 kl. 10-12", "3,5 % af 1200 patienter"])
+def test_numbers_that_are_not_cpr_numbers_pass(text: str) -> None:
+    assert find_cpr_number(text) is None
+
+
+def _century_digit(year: int) -> int:
+    """A seventh digit that places the two-digit year in this century, by the CPR register's rules."""
+    if 1900 <= year <= 1999:
+        return 0
+    return 4 if 2000 <= year <= 2036 else 5
+
+
+@given(st.dates(min_value=date(1858, 1, 1), max_value=date(2057, 12, 31)), st.integers(0, 999), st.booleans())
+def test_every_cpr_number_with_a_real_birth_date_is_caught(day: date, serial: int, dash: bool) -> None:
+    number = f"{day:%d%m%y}{'-' if dash else ''}{_century_digit(day.year)}{serial:03d}"
+    assert find_cpr_number(f"noted {number} today") == number
+
+
+def test_a_sponsor_comment_is_required_to_decline() -> None:
+    error = rejected(DecideSignOff, {"signoff": PROJECT, "decision": "declined"})
+    assert error.field == "comment"
+
+
+def test_a_driver_node_is_exactly_one_kind() -> None:
+    error = rejected(AddDriver, {"project": PROJECT, "primary": "a", "secondary": "b"})
+    assert error.field == "primary" and "exactly one of --primary or --secondary or --change-idea" in error.message
+
+
+def test_amending_needs_something_to_amend() -> None:
+    assert rejected(AmendCycle, {"cycle": PROJECT}).field == "cycle"
+    amend = parse(AmendCycle, {"cycle": PROJECT, "prediction": ["a", "b"]})
+    assert amend.changes() == {"predictions": ("a", "b")}

@@ -1,0 +1,106 @@
+"""PDSA cycle: Plan → Do → Study → Act, nothing skipped or repeated, only the current record amendable."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
+from pdsa_engine.aggregates.values import Decision, Phase, Role
+from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
+from tests.builders import stamp
+from tests.unit.support import assert_refused
+
+PARTICIPANT_ID = uuid4()
+BY_PARTICIPANT = stamp(Role.PARTICIPANT, PARTICIPANT_ID)
+
+
+def planned_cycle() -> PDSACycle:
+    record = PlanRecord("Test the question guide", ("9 of 10 at home",), date(2031, 2, 1), date(2031, 2, 14))
+    return PDSACycle.plan(uuid4(), BY_PARTICIPANT, uuid4(), PARTICIPANT_ID, uuid4(), [], None, record)
+
+
+def test_a_planned_cycle_goes_through_do_study_and_act_to_closed() -> None:
+    cycle = planned_cycle()
+    cycle.do(BY_PARTICIPANT, "Done with 3 patients", "One phone number was wrong")
+    cycle.study(BY_PARTICIPANT, "Close to the prediction")
+    cycle.act(BY_PARTICIPANT, Decision.ADAPT, "Shorter guide")
+    assert cycle.phase is Phase.CLOSED
+    assert cycle.acted is not None and cycle.acted.decision is Decision.ADAPT
+    assert [type(e).__name__ for e in cycle.pending_events] == ["Planned", "CarriedOut", "Studied", "Acted"]
+
+
+@pytest.mark.parametrize("step", ["study", "act"])
+def test_no_phase_can_be_skipped(step: str) -> None:
+    cycle = planned_cycle()
+    command = {"study": lambda: cycle.study(BY_PARTICIPANT, "x"), "act": lambda: cycle.act(BY_PARTICIPANT, Decision.ADOPT, None)}
+    assert_refused(cycle, command[step], Refused, "plan phase: do comes next")
+
+
+def test_no_phase_can_be_repeated() -> None:
+    cycle = planned_cycle()
+    cycle.do(BY_PARTICIPANT, "Done", None)
+    assert_refused(cycle, lambda: cycle.do(BY_PARTICIPANT, "Again", None), Refused, "do phase: study comes next, not do")
+
+
+def test_act_closes_the_cycle_for_good() -> None:
+    cycle = planned_cycle()
+    cycle.do(BY_PARTICIPANT, "Done", None)
+    cycle.study(BY_PARTICIPANT, "Learned")
+    cycle.act(BY_PARTICIPANT, Decision.ADOPT, None)
+    assert_refused(cycle, lambda: cycle.cancel(BY_PARTICIPANT, "late"), Refused, "closed; nothing in it can change")
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"findings": "x"}), Refused, "closed")
+
+
+def test_the_current_phase_record_may_be_amended() -> None:
+    cycle = planned_cycle()
+    cycle.amend(BY_PARTICIPANT, {"objective": "Test a shorter guide", "predictions": ("8 of 10",)})
+    assert cycle.planned.objective == "Test a shorter guide"
+    assert cycle.planned.predictions == ("8 of 10",)
+    assert type(cycle.pending_events[-1]).__name__ == "PlanAmended"
+
+
+def test_an_earlier_phase_record_may_not_be_amended() -> None:
+    cycle = planned_cycle()
+    cycle.do(BY_PARTICIPANT, "Done", None)
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"objective": "Rewritten"}), Refused,
+                   "objective belongs to the plan record; the cycle is in its do phase")
+
+
+def test_an_amendment_that_changes_nothing_is_refused() -> None:
+    cycle = planned_cycle()
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"objective": "Test the question guide"}), Refused,
+                   "changes nothing")
+
+
+def test_an_amended_plan_still_ends_after_it_starts() -> None:
+    cycle = planned_cycle()
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"end": date(2031, 1, 1)}), InvalidInput, "end")
+
+
+@pytest.mark.parametrize("phases", [0, 1, 2])
+def test_a_cycle_can_be_cancelled_in_any_open_phase(phases: int) -> None:
+    cycle = planned_cycle()
+    steps = [lambda: cycle.do(BY_PARTICIPANT, "Done", None), lambda: cycle.study(BY_PARTICIPANT, "Learned")]
+    for step in steps[:phases]:
+        step()
+    open_phase = cycle.phase
+    cycle.cancel(BY_PARTICIPANT, "The ward closed for renovation")
+    assert cycle.phase is Phase.CANCELLED
+    assert cycle.cancelled_in is open_phase
+    assert cycle.cancellation_reason == "The ward closed for renovation"
+
+
+def test_only_the_projects_participant_may_work_on_the_cycle() -> None:
+    cycle = planned_cycle()
+    intruder = stamp(Role.PARTICIPANT, uuid4())
+    assert_refused(cycle, lambda: cycle.do(intruder, "Done", None), PermissionDenied, "project's participant")
+
+
+def test_a_plan_needs_a_prediction_and_an_end_after_its_start() -> None:
+    with pytest.raises(InvalidInput, match="prediction"):
+        PlanRecord("x", (), date(2031, 2, 1), date(2031, 2, 2)).check()
+    with pytest.raises(InvalidInput, match="end"):
+        PlanRecord("x", ("p",), date(2031, 2, 2), date(2031, 2, 1)).check()

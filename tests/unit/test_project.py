@@ -1,0 +1,229 @@
+"""Improvement project: its charter, status, cycles' rules and sign-off requests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+
+from pdsa_engine.aggregates.charter import MeasureDefinition
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.values import (
+    ChartType,
+    Decision,
+    Direction,
+    DriverKind,
+    Frequency,
+    MeasureKind,
+    MeetingKind,
+    Outcome,
+    ProjectStatus,
+    Role,
+    SignOffStatus,
+)
+from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from tests.builders import stamp
+from tests.unit.support import assert_refused
+
+PARTICIPANT_ID, SPONSOR_ID, ADMIN_ID = uuid4(), uuid4(), uuid4()
+ME = stamp(Role.PARTICIPANT, PARTICIPANT_ID)
+SPONSOR = stamp(Role.SPONSOR, SPONSOR_ID)
+ADMIN = stamp(Role.ADMINISTRATOR, ADMIN_ID)
+COHORT_START = date(2031, 1, 10)
+
+
+def draft() -> ImprovementProject:
+    return ImprovementProject.create(uuid4(), ADMIN, uuid4(), COHORT_START, PARTICIPANT_ID, "Title", "Problem",
+                                     SPONSOR_ID, uuid4())
+
+
+def measure(name: str = "Bed days") -> MeasureDefinition:
+    return MeasureDefinition(uuid4(), name, MeasureKind.OUTCOME, "per week", ChartType.RUN, Frequency.WEEK,
+                             Direction.DOWN)
+
+
+def with_charter() -> tuple[ImprovementProject, UUID]:
+    project = draft()
+    project.set_aim(ME, "Fewer bed days", "40%", date(2031, 10, 1))
+    project.define_measure(ME, measure())
+    primary, secondary, idea = uuid4(), uuid4(), uuid4()
+    project.add_driver(ME, primary, DriverKind.PRIMARY, "Home first", None)
+    project.add_driver(ME, secondary, DriverKind.SECONDARY, "Planning", primary)
+    project.add_driver(ME, idea, DriverKind.CHANGE_IDEA, "Consultant on rounds", secondary)
+    return project, idea
+
+
+def active() -> tuple[ImprovementProject, UUID]:
+    project, idea = with_charter()
+    signoff = uuid4()
+    project.submit_charter(ME, signoff)
+    project.resolve_signoff(SPONSOR, signoff, SignOffStatus.APPROVED)
+    return project, idea
+
+
+def test_a_new_project_is_a_draft() -> None:
+    assert draft().status is ProjectStatus.DRAFT
+
+
+def test_submitting_needs_an_aim_a_measure_and_a_change_idea() -> None:
+    project = draft()
+    assert_refused(project, lambda: project.submit_charter(ME, uuid4()), Refused, "needs an aim")
+    project.set_aim(ME, "Fewer", "40%", date(2031, 10, 1))
+    assert_refused(project, lambda: project.submit_charter(ME, uuid4()), Refused, "at least one measure")
+    project.define_measure(ME, measure())
+    assert_refused(project, lambda: project.submit_charter(ME, uuid4()), Refused, "at least one change idea")
+
+
+def test_the_charter_is_frozen_while_its_signoff_is_pending() -> None:
+    project, _ = with_charter()
+    project.submit_charter(ME, uuid4())
+    assert project.status is ProjectStatus.CHARTER_SUBMITTED
+    assert_refused(project, lambda: project.set_aim(ME, "Other", "10%", date(2031, 9, 1)), Refused, "pending")
+    assert_refused(project, lambda: project.define_measure(ME, measure("New")), Refused, "pending")
+    assert_refused(project, lambda: project.add_driver(ME, uuid4(), DriverKind.PRIMARY, "X", None), Refused, "pending")
+
+
+@pytest.mark.parametrize("answer", [SignOffStatus.CHANGES_REQUESTED, SignOffStatus.DECLINED, SignOffStatus.WITHDRAWN])
+def test_a_charter_not_approved_returns_the_project_to_draft(answer: SignOffStatus) -> None:
+    project, _ = with_charter()
+    signoff = uuid4()
+    project.submit_charter(ME, signoff)
+    project.resolve_signoff(SPONSOR, signoff, answer)
+    assert project.status is ProjectStatus.DRAFT
+    assert project.pending == {}
+
+
+def test_an_approved_charter_makes_the_project_active() -> None:
+    project, _ = active()
+    assert project.status is ProjectStatus.ACTIVE
+    assert not project.charter_changed_since_approval
+
+
+def test_changing_the_aim_or_a_measure_of_an_active_project_marks_the_charter_changed() -> None:
+    project, _ = active()
+    project.set_aim(ME, "Fewer bed days", "50%", date(2031, 10, 1))
+    assert project.charter_changed_since_approval
+    project2, _ = active()
+    definition = next(iter(project2.measures.values()))
+    project2.redefine_measure(ME, replace(definition, target=Decimal("30")))
+    assert project2.charter_changed_since_approval
+
+
+def test_the_aim_is_not_due_before_the_cohort_starts() -> None:
+    project = draft()
+    assert_refused(project, lambda: project.set_aim(ME, "x", "y", date(2031, 1, 9)), InvalidInput,
+                   "before the cohort starts")
+
+
+def test_measure_names_are_unique_in_a_project() -> None:
+    project = draft()
+    project.define_measure(ME, measure("Bed days"))
+    assert_refused(project, lambda: project.define_measure(ME, measure("bed DAYS")), Refused, "already has a measure")
+
+
+def test_only_the_participant_edits_the_charter() -> None:
+    project = draft()
+    assert_refused(project, lambda: project.set_aim(SPONSOR, "x", "y", date(2031, 5, 1)), PermissionDenied,
+                   "participant")
+
+
+def test_cycles_are_planned_only_on_an_active_project() -> None:
+    project, idea = with_charter()
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused, "active project")
+
+
+def test_one_open_cycle_per_change_idea() -> None:
+    project, idea = active()
+    first = uuid4()
+    project.open_cycle(ME, first, idea, None, [])
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused, "still open")
+    project.conclude_cycle(ME, first, Decision.ADOPT)
+    project.open_cycle(ME, uuid4(), idea, first, [])
+
+
+def test_after_adapt_the_next_cycle_continues_the_ramp() -> None:
+    project, idea = active()
+    first = uuid4()
+    project.open_cycle(ME, first, idea, None, [])
+    project.conclude_cycle(ME, first, Decision.ADAPT)
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused, "--continues")
+    second = uuid4()
+    project.open_cycle(ME, second, idea, first, [])
+    assert project.cycles[second].continues == first
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, first, []), Refused, "still open")
+
+
+def test_an_abandoned_cycle_cannot_be_continued() -> None:
+    project, idea = active()
+    first = uuid4()
+    project.open_cycle(ME, first, idea, None, [])
+    project.conclude_cycle(ME, first, Decision.ABANDON)
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, first, []), Refused, "adapted or adopted")
+
+
+def test_a_cycle_names_an_existing_change_idea_and_measures() -> None:
+    project, idea = active()
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), uuid4(), None, []), NotFound, "no change idea")
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, [uuid4()]), NotFound, "no measure")
+
+
+def test_scale_up_is_requested_for_an_adopted_cycle_only() -> None:
+    project, idea = active()
+    cycle = uuid4()
+    project.open_cycle(ME, cycle, idea, None, [])
+    assert_refused(project, lambda: project.request_scale_up(ME, uuid4(), cycle), Refused, "adopted")
+    project.conclude_cycle(ME, cycle, Decision.ADOPT)
+    request = uuid4()
+    project.request_scale_up(ME, request, cycle)
+    assert_refused(project, lambda: project.request_scale_up(ME, uuid4(), cycle), Refused, "already awaits")
+    project.resolve_signoff(SPONSOR, request, SignOffStatus.APPROVED)
+    assert cycle in project.scaled_up
+
+
+def test_closure_waits_for_open_cycles_and_closes_with_its_outcome() -> None:
+    project, idea = active()
+    cycle = uuid4()
+    project.open_cycle(ME, cycle, idea, None, [])
+    assert_refused(project, lambda: project.request_closure(ME, uuid4(), Outcome.SUSTAINED), Refused, "open cycles")
+    project.cancel_cycle(ME, cycle)
+    request = uuid4()
+    project.request_closure(ME, request, Outcome.SUSTAINED)
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused, "closure")
+    project.resolve_signoff(SPONSOR, request, SignOffStatus.APPROVED)
+    assert (project.status, project.outcome) == (ProjectStatus.CLOSED, Outcome.SUSTAINED)
+    assert_refused(project, lambda: project.score_progress(ME, Decimal("3"), date(2031, 11, 1)), Refused, "closed")
+
+
+def test_progress_scores_follow_the_ihi_scale() -> None:
+    project = draft()
+    project.score_progress(ME, Decimal("3.5"), date(2031, 3, 1))
+    assert project.progress[-1].score == Decimal("3.5")
+    assert_refused(project, lambda: project.score_progress(ME, Decimal("3.7"), date(2031, 3, 1)), InvalidInput,
+                   "steps of 0.5")
+
+
+def test_meetings_record_who_attended() -> None:
+    project = draft()
+    project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2031, 1, 20), [PARTICIPANT_ID, SPONSOR_ID])
+    assert project.meetings[0].attendees == (PARTICIPANT_ID, SPONSOR_ID)
+    assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.COACHING, date(2031, 2, 1), []),
+                   InvalidInput, "attendee")
+
+
+def test_reassigning_the_sponsor_needs_another_person_and_returns_pending_signoffs() -> None:
+    project, _ = with_charter()
+    signoff = uuid4()
+    project.submit_charter(ME, signoff)
+    assert_refused(project, lambda: project.reassign_sponsor(ADMIN, SPONSOR_ID, "no change"), Refused, "already")
+    new_sponsor = uuid4()
+    assert project.reassign_sponsor(ADMIN, new_sponsor, "moved to another hospital") == [signoff]
+    assert project.sponsor_id == new_sponsor
+
+
+def test_a_change_idea_tested_by_a_cycle_stays_in_the_diagram() -> None:
+    project, idea = active()
+    project.open_cycle(ME, uuid4(), idea, None, [])
+    assert_refused(project, lambda: project.remove_driver(ME, idea), Refused, "cycles have tested")

@@ -1,0 +1,68 @@
+"""Sponsor sign-off: only the addressed sponsor decides; comments where they are owed; versions recorded."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from pdsa_engine.aggregates.signoff import SignOff
+from pdsa_engine.aggregates.values import Role, SignOffKind, SignOffStatus
+from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
+from tests.builders import stamp
+from tests.unit.support import assert_refused
+
+PARTICIPANT_ID, SPONSOR_ID = uuid4(), uuid4()
+ME, SPONSOR = stamp(Role.PARTICIPANT, PARTICIPANT_ID), stamp(Role.SPONSOR, SPONSOR_ID)
+
+
+def requested() -> SignOff:
+    return SignOff.request(uuid4(), ME, SignOffKind.CHARTER, uuid4(), 7, SPONSOR_ID)
+
+
+def test_the_addressed_sponsor_approves_with_an_optional_comment_on_the_version_seen() -> None:
+    signoff = requested()
+    signoff.decide(SPONSOR, SignOffStatus.APPROVED, None, 9)
+    assert (signoff.status, signoff.requested_on_version, signoff.decided_on_version) == (SignOffStatus.APPROVED, 7, 9)
+
+
+@pytest.mark.parametrize("decision", [SignOffStatus.CHANGES_REQUESTED, SignOffStatus.DECLINED])
+def test_requesting_changes_or_declining_needs_a_comment(decision: SignOffStatus) -> None:
+    signoff = requested()
+    assert_refused(signoff, lambda: signoff.decide(SPONSOR, decision, None, 8), InvalidInput, "comment")
+    signoff.decide(SPONSOR, decision, "Sharpen the aim", 8)
+    assert signoff.comment == "Sharpen the aim"
+
+
+def test_only_the_addressed_sponsor_decides() -> None:
+    signoff = requested()
+    other_sponsor = stamp(Role.SPONSOR, uuid4())
+    assert_refused(signoff, lambda: signoff.decide(other_sponsor, SignOffStatus.APPROVED, None, 8), PermissionDenied,
+                   "addressed")
+    acting_as_participant = stamp(Role.PARTICIPANT, SPONSOR_ID)
+    assert_refused(signoff, lambda: signoff.decide(acting_as_participant, SignOffStatus.APPROVED, None, 8),
+                   PermissionDenied, "addressed")
+
+
+def test_a_decided_signoff_cannot_be_decided_or_withdrawn_again() -> None:
+    signoff = requested()
+    signoff.decide(SPONSOR, SignOffStatus.DECLINED, "Not now", 8)
+    assert_refused(signoff, lambda: signoff.decide(SPONSOR, SignOffStatus.APPROVED, None, 8), Refused, "declined")
+    assert_refused(signoff, lambda: signoff.withdraw(ME), Refused, "already declined")
+
+
+def test_the_participant_who_asked_may_withdraw() -> None:
+    signoff = requested()
+    assert_refused(signoff, lambda: signoff.withdraw(stamp(Role.PARTICIPANT, uuid4())), PermissionDenied,
+                   "participant who made the request")
+    signoff.withdraw(ME)
+    assert signoff.status is SignOffStatus.WITHDRAWN
+
+
+def test_readdressing_moves_the_decision_to_the_new_sponsor() -> None:
+    signoff = requested()
+    new_sponsor = uuid4()
+    signoff.readdress(stamp(Role.ADMINISTRATOR, uuid4()), new_sponsor, "Sponsor changed job")
+    assert_refused(signoff, lambda: signoff.decide(SPONSOR, SignOffStatus.APPROVED, None, 8), PermissionDenied,
+                   "addressed")
+    signoff.decide(stamp(Role.SPONSOR, new_sponsor), SignOffStatus.APPROVED, None, 8)
