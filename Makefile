@@ -29,6 +29,7 @@ postgres-server:
 	fi
 
 test: install postgres-server
+	$(BIN)/ruff check pdsa_engine tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install postgres-server

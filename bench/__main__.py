@@ -12,11 +12,11 @@ from pathlib import Path
 
 from bench import baselines, persistence_choice
 from bench.scenario import run_scenario
+from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_application
 from tests.builders import MOMENT
 from tests.support.postgres import TemporaryPostgres
-from pdsa_engine.clock import SimulatedClock
 
 
 def machine() -> str:

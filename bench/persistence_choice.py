@@ -25,7 +25,7 @@ def measure(env: dict[str, str]) -> Rates:
     try:
         aggregates = []
         started = time.perf_counter()
-        for number in range(AGGREGATES):
+        for _ in range(AGGREGATES):
             aggregate = Payload(payload="x" * 200)
             app.save(aggregate)
             for _ in range(EVENTS_EACH - 1):

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
+from pdsa_engine import views
 from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
@@ -19,7 +20,6 @@ from pdsa_engine.aggregates.person import Person
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role
-from pdsa_engine import views
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound, PermissionDenied
 

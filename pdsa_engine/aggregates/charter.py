@@ -1,5 +1,5 @@
 """The parts of a project charter that are plain values: the aim and the measure definitions, plus the other
-small records a project keeps (meetings, progress scores, its cycles and pending sign-offs)."""
+small records a project keeps (meetings, progress scores, pending sign-offs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from uuid import UUID
 
 from pdsa_engine.aggregates.values import (
     ChartType,
-    Decision,
     Direction,
     Frequency,
     MeasureKind,
@@ -86,22 +85,6 @@ class Meeting:
 class ProgressEntry:
     score: Decimal
     on: date
-
-
-@dataclass(frozen=True)
-class CycleRef:
-    """What the project needs to know of each of its cycles to keep its own rules (one open cycle per change
-    idea, ramps, scale-up requests); the cycle's records live in the PDSACycle aggregate."""
-
-    cycle_id: UUID
-    change_idea_id: UUID
-    continues: UUID | None
-    decision: Decision | None = None
-    cancelled: bool = False
-
-    @property
-    def open(self) -> bool:
-        return self.decision is None and not self.cancelled
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from eventsourcing.domain import event
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
 from pdsa_engine.aggregates.charter import (
     Aim,
-    CycleRef,
     MeasureDefinition,
     Meeting,
     PendingSignOff,
     ProgressEntry,
     is_progress_score,
 )
+from pdsa_engine.aggregates.cycle_ledger import CycleLedger, CycleRef
 from pdsa_engine.aggregates.driver_diagram import DriverDiagram, DriverNode
 from pdsa_engine.aggregates.values import (
     Actor,
@@ -70,7 +70,7 @@ class ImprovementProject(PdsaAggregate):
         self.diagram = DriverDiagram()
         self.progress: tuple[ProgressEntry, ...] = ()
         self.meetings: tuple[Meeting, ...] = ()
-        self.cycles: dict[UUID, CycleRef] = {}
+        self.cycles = CycleLedger()
         self.pending: dict[UUID, PendingSignOff] = {}
         self.signoff_ids: tuple[UUID, ...] = ()
         self.scaled_up: frozenset[UUID] = frozenset()
@@ -180,7 +180,7 @@ class ImprovementProject(PdsaAggregate):
         self._require_charter_editable(stamp)
         self.diagram.check_remove(node_id)
         require(
-            all(c.change_idea_id != node_id for c in self.cycles.values()),
+            not self.cycles.on_idea(node_id),
             "cycles have tested this change idea; it stays in the diagram as their record",
         )
         self._driver_removed(stamp.by, stamp.at, node_id)
@@ -236,7 +236,7 @@ class ImprovementProject(PdsaAggregate):
     def request_scale_up(self, stamp: Stamp, signoff_id: UUID, cycle_id: UUID) -> None:
         self._require_participant(stamp)
         self._require_active("a scale-up is requested")
-        cycle = self.cycle(cycle_id)
+        cycle = self.cycles.find(cycle_id)
         require(cycle.decision is Decision.ADOPT, "only a cycle whose change was adopted can be scaled up")
         require(cycle_id not in self.scaled_up, "scaling up this change was already approved")
         require(
@@ -256,7 +256,7 @@ class ImprovementProject(PdsaAggregate):
             all(p.kind is not SignOffKind.CLOSURE for p in self.pending.values()),
             "a closure request already awaits the sponsor",
         )
-        open_cycles = [str(c.cycle_id) for c in self.cycles.values() if c.open]
+        open_cycles = [str(c.cycle_id) for c in self.cycles.open_ones()]
         require(not open_cycles, f"finish or cancel the open cycles first: {', '.join(open_cycles)}")
         self._closure_requested(stamp.by, stamp.at, signoff_id, outcome)
 
@@ -299,65 +299,32 @@ class ImprovementProject(PdsaAggregate):
             raise NotFound(f"the driver diagram has no change idea {change_idea_id}")
         for measure_id in measure_ids:
             self.measure(measure_id)
-        on_idea = [c for c in self.cycles.values() if c.change_idea_id == change_idea_id]
-        for cycle in on_idea:
-            require(not cycle.open, f"cycle {cycle.cycle_id} on this change idea is still open")
-        self._check_ramp(on_idea, continues)
+        self.cycles.check_can_open(change_idea_id, continues)
         self._cycle_opened(stamp.by, stamp.at, cycle_id, change_idea_id, continues)
-
-    def _check_ramp(self, on_idea: list[CycleRef], continues: UUID | None) -> None:
-        concluded = [c for c in on_idea if c.decision is not None]
-        if continues is None:
-            last = concluded[-1] if concluded else None
-            require(
-                last is None or last.decision is not Decision.ADAPT,
-                f"cycle {last.cycle_id if last else ''} on this change idea was adapted: "
-                "plan the next one with --continues",
-            )
-            return
-        previous = self.cycles.get(continues)
-        if previous is None:
-            raise NotFound(f"the project has no cycle {continues}")
-        require(previous in on_idea, "a cycle continues a cycle on the same change idea")
-        require(
-            previous.decision in (Decision.ADAPT, Decision.ADOPT),
-            "only an adapted or adopted cycle can be continued",
-        )
-        require(
-            all(c.continues != continues for c in on_idea), "that cycle has already been continued"
-        )
 
     @event("CycleOpened")
     def _cycle_opened(
         self, by: Actor, timestamp: datetime, cycle_id: UUID, change_idea_id: UUID, continues: UUID | None
     ) -> None:
-        self.cycles = {**self.cycles, cycle_id: CycleRef(cycle_id, change_idea_id, continues)}
+        self.cycles = self.cycles.with_opened(CycleRef(cycle_id, change_idea_id, continues))
 
     def conclude_cycle(self, stamp: Stamp, cycle_id: UUID, decision: Decision) -> None:
         self._require_participant(stamp)
-        require(self.cycle(cycle_id).open, "the cycle is not open")
+        require(self.cycles.find(cycle_id).open, "the cycle is not open")
         self._cycle_concluded(stamp.by, stamp.at, cycle_id, decision)
 
     @event("CycleConcluded")
     def _cycle_concluded(self, by: Actor, timestamp: datetime, cycle_id: UUID, decision: str) -> None:
-        ref = self.cycles[cycle_id]
-        self.cycles = {**self.cycles, cycle_id: CycleRef(ref.cycle_id, ref.change_idea_id, ref.continues, Decision(decision))}
+        self.cycles = self.cycles.with_decision(cycle_id, Decision(decision))
 
     def cancel_cycle(self, stamp: Stamp, cycle_id: UUID) -> None:
         self._require_participant(stamp)
-        require(self.cycle(cycle_id).open, "the cycle is not open")
+        require(self.cycles.find(cycle_id).open, "the cycle is not open")
         self._cycle_cancelled(stamp.by, stamp.at, cycle_id)
 
     @event("CycleCancelled")
     def _cycle_cancelled(self, by: Actor, timestamp: datetime, cycle_id: UUID) -> None:
-        ref = self.cycles[cycle_id]
-        self.cycles = {**self.cycles, cycle_id: CycleRef(ref.cycle_id, ref.change_idea_id, ref.continues, cancelled=True)}
-
-    def cycle(self, cycle_id: UUID) -> CycleRef:
-        try:
-            return self.cycles[cycle_id]
-        except KeyError:
-            raise NotFound(f"the project has no cycle {cycle_id}") from None
+        self.cycles = self.cycles.with_cancelled(cycle_id)
 
     # -- helpers: checks raise, notes only assign ----------------------------------------------------
 

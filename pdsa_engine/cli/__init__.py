@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import click
 from eventsourcing.persistence import PersistenceError
 
-from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
 from pdsa_engine.cli.cohorts import cohort
+from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
 from pdsa_engine.cli.cycles import cycle
 from pdsa_engine.cli.people import person
 from pdsa_engine.cli.projects import project

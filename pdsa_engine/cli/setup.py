@@ -17,11 +17,11 @@ from pdsa_engine.views import jsonable
 def init() -> None:
     """Create the database tables (idempotent)."""
     current = state()
-    current.app  # opening the application creates whatever tables are missing
+    events = current.app.recorder.max_notification_id() or 0  # opening the application creates missing tables
     if current.as_json:
-        print_json({"database": current.settings.describe()})
+        print_json({"database": current.settings.describe(), "events": events})
     else:
-        out.print(f"Database ready: {current.settings.describe()}")
+        out.print(f"Database ready: {current.settings.describe()} ({events} events)")
 
 
 @click.command(cls=PdsaCommand)

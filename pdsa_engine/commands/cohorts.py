@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-
 from pydantic import BaseModel, Field
 
 from pdsa_engine.aggregates.values import Language, Module, Sector
-from pdsa_engine.commands.types import COMMAND_CONFIG, Id, Count, Email, IsoDate, PersonRef, RegionName, ShortText, Text
+from pdsa_engine.commands.types import COMMAND_CONFIG, Count, Email, Id, IsoDate, PersonRef, RegionName, ShortText, Text
 
 
 class CreateCohort(BaseModel):

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from pdsa_engine.aggregates.values import Region
 from pdsa_engine.commands import parse
@@ -61,7 +62,7 @@ def test_a_malformed_date_is_refused(day: str) -> None:
 def test_extra_fields_are_forbidden_and_commands_are_frozen() -> None:
     assert rejected(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1", "colour": "red"}).field == "colour"
     command = parse(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1"})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         command.value = Decimal(2)  # type: ignore[misc]
 
 
