@@ -96,7 +96,7 @@ FATES = (
     "adopt", "ramp", "adopt_then_do", "abandon_then_study", "plan", "cancel_then_scale_up", "adopt", "ramp",
     "draft", "pending", "returned", "adopt_then_do", "ramp", "abandon_then_study", "plan", "adopt", "declined",
     "closed", "ramp", "adopt_then_do", "pending", "cancel_then_scale_up", "adopt", "returned", "plan", "ramp",
-    "draft", "adopt_then_do", "pending", "abandon_then_study", "adopt", "returned", "ramp", "no_cycles",
+    "draft", "adopt_then_do", "pending", "abandon_then_study", "stopped", "returned", "ramp", "no_cycles",
 )
 
 
@@ -131,6 +131,9 @@ def generic_plan(index: int, rng: random.Random) -> ProjectPlan:
     if fate == "closed":
         return replace(plan, closure=(date(2026, 10, 12), Outcome.SPREAD, SignOffStatus.APPROVED),
                        progress=plan.progress[:4])
+    if fate == "stopped":  # the change did not work and the organisation chose other priorities
+        return replace(plan, closure=(date(2026, 9, 14), Outcome.STOPPED, SignOffStatus.APPROVED),
+                       progress=plan.progress[:3])
     return plan
 
 
@@ -147,6 +150,8 @@ def _cycles(fate: str, theme: Theme, start: date) -> tuple[CyclePlan, ...]:
                           start + timedelta(days=28), 21, Phase.CLOSED, Decision.ADOPT, continues_previous=True))
     if fate == "adopt_then_do":
         return (adopt, CyclePlan(1, second, predict, date(2026, 10, 19), 21, Phase.DO))
+    if fate == "stopped":
+        return (replace(adopt, decision=Decision.ABANDON, findings="Ingen målbar effekt på tre afsnit."),)
     if fate == "abandon_then_study":
         return (replace(adopt, decision=Decision.ABANDON, findings="Ingen effekt, og for tidskrævende."),
                 CyclePlan(1, second, predict, date(2026, 10, 5), 28, Phase.STUDY))

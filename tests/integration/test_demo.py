@@ -48,6 +48,7 @@ def check_the_demo(database_url: str, loaded: dict[str, object]) -> None:
             assert 20 <= len(app.load(MeasureSeries, measure_id).points) <= 40
 
     assert Counter(p.status for p in projects).keys() >= {"draft", "charter_submitted", "active", "closed"}
+    assert {p.outcome for p in projects if p.outcome} == {"sustained", "spread", "stopped"}
     cycles = [app.load(PDSACycle, c) for p in projects for c in p.cycles]
     assert {c.phase for c in cycles} == {"plan", "do", "study", "closed", "cancelled"}
     assert {c.acted.decision for c in cycles if c.acted} == {"adopt", "adapt", "abandon"}
