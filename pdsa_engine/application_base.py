@@ -85,8 +85,8 @@ class ApplicationBase(Application):
         except ValueError:
             pass
         try:
-            claim = self.repository.get(EmailClaim.id_for(ref))
-        except AggregateNotFoundError:
+            claim = self.load(EmailClaim, EmailClaim.id_for(ref))
+        except NotFound:
             raise NotFound(f"no person has the e-mail address {ref}") from None
         return self.load(Person, claim.person_id)
 

@@ -37,6 +37,12 @@ def require(condition: bool, message: str) -> None:
         raise Refused(message)
 
 
+def require_role(stamp: Stamp, role: Role) -> None:
+    """Refuse unless the command is done in that role (the application checked the person holds it)."""
+    if stamp.by.role != role:
+        raise PermissionDenied(f"only someone acting as {role} may do this")
+
+
 def require_person(stamp: Stamp, person_id: UUID, role: Role, what: str) -> None:
     """Refuse unless the acting person is exactly ``person_id`` acting as ``role``."""
     if stamp.by.role != role or stamp.by.person_id != person_id:

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from pdsa_engine.aggregates.base import PdsaAggregate, require
-from pdsa_engine.aggregates.values import Actor, Module, Region, Sector, Stamp
+from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
+from pdsa_engine.aggregates.values import Actor, Module, Region, Role, Sector, Stamp
 from pdsa_engine.errors import InvalidInput, NotFound, Refused
 
 # DOMAIN.md: 32 regional and 8 municipal seats; general practice has none until a cohort opens some.
@@ -54,6 +54,7 @@ class SparringGroup:
 class Cohort(PdsaAggregate):
     @classmethod
     def create(cls, cohort_id: UUID, stamp: Stamp, name: str, start: date, end: date) -> Cohort:
+        require_role(stamp, Role.ADMINISTRATOR)
         if end <= start:
             raise InvalidInput("end", f"must be after the start date {start.isoformat()}")
         quotas = {region.value: {s.value: n for s, n in seats.items()} for region, seats in DEFAULT_QUOTAS.items()}
@@ -76,7 +77,7 @@ class Cohort(PdsaAggregate):
     # -- schedule and quotas -------------------------------------------------------------------------
 
     def schedule_module(self, stamp: Stamp, module: Module, on: date) -> None:
-        self._require_open()
+        self._require_open(stamp)
         if not self.start <= on <= self.end:
             raise InvalidInput("date", f"must lie within the cohort, {self.start} to {self.end}")
         position = MODULE_ORDER.index(module)
@@ -93,7 +94,7 @@ class Cohort(PdsaAggregate):
         self.schedule = {**self.schedule, Module(module): on}
 
     def set_quota(self, stamp: Stamp, region: Region, sector: Sector, seats: int) -> None:
-        self._require_open()
+        self._require_open(stamp)
         taken = self.seats_taken(region, sector)
         require(seats >= taken, f"{region}, {sector}: {taken} participants are enrolled, the quota cannot be {seats}")
         self._quota_set(stamp.by, stamp.at, region, sector, seats)
@@ -110,7 +111,7 @@ class Cohort(PdsaAggregate):
     def enrol(
         self, stamp: Stamp, participant_id: UUID, organisation: str, region: Region, sector: Sector
     ) -> None:
-        self._require_open()
+        self._require_open(stamp)
         existing = self.enrolments.get(participant_id)
         if existing is not None:
             raise Refused(
@@ -133,7 +134,7 @@ class Cohort(PdsaAggregate):
         self.enrolments = {**self.enrolments, participant_id: enrolment}
 
     def withdraw(self, stamp: Stamp, participant_id: UUID, reason: str) -> None:
-        self._require_open()
+        self._require_open(stamp)
         enrolment = self.active_enrolment(participant_id)
         self._withdrawn(stamp.by, stamp.at, enrolment.participant_id, reason)
 
@@ -156,7 +157,7 @@ class Cohort(PdsaAggregate):
     # -- sparring groups -----------------------------------------------------------------------------
 
     def form_group(self, stamp: Stamp, group_id: UUID, name: str, region: Region, members: list[UUID]) -> None:
-        self._require_open()
+        self._require_open(stamp)
         unique = list(dict.fromkeys(members))
         if not GROUP_MIN <= len(unique) <= GROUP_MAX:
             raise InvalidInput("member", f"a sparring group has {GROUP_MIN} to {GROUP_MAX} members, not {len(unique)}")
@@ -178,7 +179,7 @@ class Cohort(PdsaAggregate):
     # -- projects and closing ------------------------------------------------------------------------
 
     def register_project(self, stamp: Stamp, participant_id: UUID, project_id: UUID) -> None:
-        self._require_open()
+        self._require_open(stamp)
         self.active_enrolment(participant_id)
         require(participant_id not in self.projects, "the participant already has a project in this cohort")
         self._project_registered(stamp.by, stamp.at, participant_id, project_id)
@@ -188,14 +189,15 @@ class Cohort(PdsaAggregate):
         self.projects = {**self.projects, participant_id: project_id}
 
     def close(self, stamp: Stamp) -> None:
-        self._require_open()
+        self._require_open(stamp)
         self._closed(stamp.by, stamp.at)
 
     @event("Closed")
     def _closed(self, by: Actor, timestamp: datetime) -> None:
         self.closed = True
 
-    def _require_open(self) -> None:
+    def _require_open(self, stamp: Stamp) -> None:
+        require_role(stamp, Role.ADMINISTRATOR)
         require(not self.closed, f"cohort {self.name!r} is closed")
 
 

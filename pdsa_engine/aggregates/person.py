@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from pdsa_engine.aggregates.base import PdsaAggregate, require
+from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
 from pdsa_engine.aggregates.values import Actor, Language, Role, Stamp
 from pdsa_engine.errors import InvalidInput
 
@@ -30,6 +30,7 @@ class Person(PdsaAggregate):
     def register(
         cls, person_id: UUID, stamp: Stamp, name: str, email: str, language: Language, roles: list[Role]
     ) -> Person:
+        require_role(stamp, Role.ADMINISTRATOR)
         if not roles:
             raise InvalidInput("role", "at least one role is required")
         return cls._create(
@@ -56,6 +57,7 @@ class Person(PdsaAggregate):
         return role in self.roles
 
     def grant(self, stamp: Stamp, role: Role) -> None:
+        require_role(stamp, Role.ADMINISTRATOR)
         require(role not in self.roles, f"{self.name} already holds the {role} role")
         self._role_granted(stamp.by, stamp.at, role)
 

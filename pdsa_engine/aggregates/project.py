@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
+from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person, require_role
 from pdsa_engine.aggregates.charter import (
     Aim,
     MeasureDefinition,
@@ -46,6 +46,7 @@ class ImprovementProject(PdsaAggregate):
         cls, project_id: UUID, stamp: Stamp, cohort_id: UUID, cohort_start: date, participant_id: UUID,
         title: str, problem: str, sponsor_id: UUID, coach_id: UUID,
     ) -> ImprovementProject:
+        require_role(stamp, Role.ADMINISTRATOR)
         return cls._create(
             cls.Created, id=project_id, by=stamp.by, timestamp=stamp.at, cohort_id=cohort_id, cohort_start=cohort_start,
             participant_id=participant_id, title=title, problem=problem, sponsor_id=sponsor_id, coach_id=coach_id,
@@ -80,6 +81,7 @@ class ImprovementProject(PdsaAggregate):
 
     def reassign_sponsor(self, stamp: Stamp, sponsor_id: UUID, reason: str) -> list[UUID]:
         """Returns the pending sign-offs, which the caller re-addresses to the new sponsor."""
+        require_role(stamp, Role.ADMINISTRATOR)
         self._require_not_closed()
         require(sponsor_id != self.sponsor_id, "that person is already the project's sponsor")
         self._sponsor_reassigned(stamp.by, stamp.at, sponsor_id, reason)
@@ -90,6 +92,7 @@ class ImprovementProject(PdsaAggregate):
         self.sponsor_id = sponsor_id
 
     def reassign_coach(self, stamp: Stamp, coach_id: UUID, reason: str) -> None:
+        require_role(stamp, Role.ADMINISTRATOR)
         self._require_not_closed()
         require(coach_id != self.coach_id, "that person is already the project's coach")
         self._coach_reassigned(stamp.by, stamp.at, coach_id, reason)

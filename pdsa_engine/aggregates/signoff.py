@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
+from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person, require_role
 from pdsa_engine.aggregates.values import Actor, Outcome, Role, SignOffKind, SignOffStatus, Stamp
 from pdsa_engine.errors import InvalidInput
 
@@ -78,6 +78,7 @@ class SignOff(PdsaAggregate):
 
     def readdress(self, stamp: Stamp, sponsor_id: UUID, reason: str) -> None:
         """Follows a reassignment of the project's sponsor: the new sponsor now decides."""
+        require_role(stamp, Role.ADMINISTRATOR)
         self._require_pending()
         self._readdressed(stamp.by, stamp.at, sponsor_id, reason)
 

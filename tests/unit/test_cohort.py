@@ -9,7 +9,7 @@ import pytest
 
 from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.values import Module, Region, Role, Sector
-from pdsa_engine.errors import InvalidInput, NotFound, Refused
+from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
 from tests.builders import stamp
 from tests.unit.support import assert_refused
 
@@ -112,3 +112,12 @@ def test_one_project_per_enrolled_participant() -> None:
     c.register_project(ADMIN, person, uuid4())
     assert_refused(c, lambda: c.register_project(ADMIN, person, uuid4()), Refused, "already has a project")
     assert_refused(c, lambda: c.register_project(ADMIN, uuid4(), uuid4()), NotFound, "not enrolled")
+
+
+def test_only_administrators_change_a_cohort() -> None:
+    c = cohort()
+    participant = stamp(Role.PARTICIPANT, uuid4())
+    assert_refused(c, lambda: c.enrol(participant, uuid4(), "OUH", SYD, Sector.REGIONAL), PermissionDenied,
+                   "acting as administrator")
+    with pytest.raises(PermissionDenied):
+        Cohort.create(uuid4(), participant, "x", date(2031, 1, 1), date(2031, 2, 1))
