@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from pdsa_engine.cli import render
@@ -51,7 +54,16 @@ def run() -> None:
         render.cohort(overview)
     if not overviews:
         out.print("No cohorts yet: create one with `pdsa cohort create`.")
-    out.print(f"\nDatabase: {state().settings.describe()}. Try: pdsa --as {DEMO_ADMINISTRATOR} cohort list")
+    out.print(f"\nDatabase: {state().settings.describe()}. Try: {_invoked_as()} --as {DEMO_ADMINISTRATOR} cohort list")
+
+
+def _invoked_as() -> str:
+    """How to call pdsa again from here: `make run` calls .venv/bin/pdsa, which is not on the PATH."""
+    program = Path(sys.argv[0])
+    try:
+        return str(program.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return program.name
 
 
 def _load_demo_if_empty(refuse_when_full: bool) -> dict[str, object] | None:

@@ -192,3 +192,56 @@ def test_the_console_script_is_the_entry_point(tmp_path: Path) -> None:
     duplicate = subprocess.run([script, "--as", ADMIN, "person", "add", "--name", "B", "--email", ADMIN.upper(),
                                 "--role", "coach"], capture_output=True, text=True, env=env)
     assert duplicate.returncode == 3 and "already belongs" in duplicate.stderr
+
+
+def test_every_other_command_is_wired_to_its_rule(pdsa: Pdsa, project: tuple[str, str, str]) -> None:
+    project_id, measure, idea = project
+    me, admin = ("--as", PARTICIPANT), ("--as", ADMIN)
+    cohort = pdsa(*admin, "project", "show", project_id, "--json").json["cohort_id"]
+    ok = [
+        (*admin, "cohort", "schedule", cohort, "--module", "kickoff", "--date", "2031-01-10"),
+        (*admin, "cohort", "quota", cohort, "--region", "Region Midtjylland", "--sector", "general_practice",
+         "--seats", "2"),
+        (*admin, "person", "add", "--name", "Sven", "--email", "sven@example.dk", "--role", "sponsor"),
+        (*admin, "person", "grant", COACH, "--role", "auditor"),
+        (*admin, "project", "reassign", project_id, "--coach", COACH, "--reason", "x"),
+        (*me, "project", "measure", "update", measure, "--target", "30"),
+        (*me, "project", "measure", "record", measure, "--period", "2031-W06", "--value", "41"),
+        (*me, "project", "measure", "correct", measure, "--period", "2031-W06", "--value", "40", "--reason", "Tastefejl"),
+        (*me, "project", "progress", project_id, "--score", "2", "--date", "2031-03-01"),
+        (*me, "project", "meeting", project_id, "--kind", "coaching", "--date", "2031-03-02", "--attendee",
+         PARTICIPANT, "--attendee", COACH),
+        (*admin, "project", "reassign", project_id, "--sponsor", "sven@example.dk", "--reason", "Ny stilling"),
+    ]
+    for args in ok[:4] + ok[5:]:
+        result = pdsa(*args)
+        assert result.code == 0, (args, result.err)
+    assert pdsa(*ok[4]).code == 3  # the same coach again is refused
+    tree = pdsa(*me, "project", "show", project_id, "--json").json["driver_diagram"]
+    primary = tree[0]["id"]
+    second_primary = created(pdsa(*me, "project", "driver", "add", project_id, "--primary", "Sikkerhed", "--json"))
+    secondary = created(pdsa(*me, "project", "driver", "add", project_id, "--secondary", "Tjek", "--under",
+                             second_primary, "--json"))
+    spare = created(pdsa(*me, "project", "driver", "add", project_id, "--change-idea", "Tjekliste", "--under",
+                         secondary, "--json"))
+    assert pdsa(*me, "project", "driver", "rename", project_id, "--node", spare, "--text", "Kort tjekliste").code == 0
+    assert pdsa(*me, "project", "driver", "move", project_id, "--node", secondary, "--under", primary).code == 0
+    assert pdsa(*me, "project", "driver", "remove", project_id, "--node", second_primary).code == 0
+    assert pdsa(*me, "project", "driver", "remove", project_id, "--node", secondary).code == 3  # not empty
+    cycle = created(pdsa(*me, "cycle", "plan", project_id, "--change-idea", spare, "--objective", "o", "--prediction",
+                         "p", "--start", "2031-03-01", "--end", "2031-03-10", "--json"))
+    assert pdsa(*me, "cycle", "cancel", cycle, "--reason", "Afdelingen lukkede").code == 0
+    tested = created(pdsa(*me, "cycle", "plan", project_id, "--change-idea", idea, "--objective", "o", "--prediction",
+                          "p", "--start", "2031-03-01", "--end", "2031-03-10", "--json"))
+    for step in (("do", "--observations", "x"), ("study", "--findings", "y"), ("act", "--decision", "adopt")):
+        assert pdsa(*me, "cycle", step[0], tested, *step[1:]).code == 0
+    scale_up = pdsa(*me, "project", "request-scale-up", project_id, "--cycle", tested, "--json").json
+    assert scale_up["project_id"] == project_id
+    assert pdsa("--as", "sven@example.dk", "signoff", "request-changes", scale_up["id"], "--comment", "Budget?").code == 0
+    closure = pdsa(*me, "project", "request-closure", project_id, "--outcome", "spread", "--json").json["id"]
+    assert pdsa(*me, "signoff", "withdraw", closure).code == 0
+    assert pdsa("--as", "sven@example.dk", "signoff", "show", closure, "--json").json["status"] == "withdrawn"
+    phases = {c["id"]: c["phase"] for c in pdsa(*me, "project", "show", project_id, "--json").json["cycles"]}
+    assert phases == {cycle: "cancelled", tested: "closed"}
+    assert pdsa(*admin, "cohort", "close", cohort).code == 0
+    assert pdsa(*admin, "cohort", "list", "--json").json[0]["closed"] is True
