@@ -73,3 +73,26 @@ def test_two_processes_registering_one_email_store_one_person(database_url: str)
     Programme(database_app(database_url)).people()
     add = ["--as", ADMIN, "person", "add", "--email", "twin@example.dk", "--role", "coach", "--name"]
     assert race(database_url, add + ["One"], add + ["Two"]) == [0, 3]
+
+
+def _open_at_barrier(url: str, barrier: Any, outcomes: Any) -> None:
+    from pdsa_engine.errors import PdsaError
+    from pdsa_engine.runtime import open_application
+
+    barrier.wait(timeout=30)
+    try:
+        open_application(Settings(database_url=url)).close()
+        outcomes.put("opened")
+    except PdsaError as error:
+        outcomes.put(error.message)
+
+
+def test_many_processes_starting_at_once_all_open_the_database(database_url: str) -> None:
+    database_app(database_url).close()  # the tables exist, as after `pdsa init`
+    barrier, outcomes = SPAWN.Barrier(6), SPAWN.Queue()
+    children = [SPAWN.Process(target=_open_at_barrier, args=(database_url, barrier, outcomes)) for _ in range(6)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+    assert [outcomes.get(timeout=5) for _ in children] == ["opened"] * 6
