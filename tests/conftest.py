@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pdsa_engine.cli import main
+from tests.support.cli import Pdsa, Result
 from tests.support.postgres import TemporaryPostgres
 
 _database_numbers = itertools.count()
@@ -40,3 +42,19 @@ def postgres_url(postgres_server: TemporaryPostgres) -> str:
 def database_url(request: pytest.FixtureRequest) -> str:
     """Runs a test once on a real SQLite file and once on the real PostgreSQL server."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def pdsa(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Pdsa:
+    """Runs the `pdsa` entry point in this process on a fresh SQLite file; returns exit code and output."""
+    monkeypatch.setenv("PDSA_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as done:
+            main(list(args))
+        captured = capsys.readouterr()
+        return Result(int(done.value.code or 0), captured.out, captured.err)
+
+    return run

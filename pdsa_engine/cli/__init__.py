@@ -22,6 +22,7 @@ from pdsa_engine.cli.people import person
 from pdsa_engine.cli.projects import project
 from pdsa_engine.cli.setup import demo, init, run
 from pdsa_engine.cli.signoffs import signoff
+from pdsa_engine.cli.spc import spc
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable, InvalidInput, PdsaError
 from pdsa_engine.runtime import ApplicationFactory, open_application
@@ -42,7 +43,7 @@ def cli(ctx: click.Context, actor: str | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for group in (person, cohort, project, cycle, signoff):
+for group in (person, cohort, project, cycle, signoff, spc):
     cli.add_command(group)
 for command in (init, demo, run):
     cli.add_command(command)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.cli.conftest import Pdsa
+from tests.support.cli import Pdsa
 
 ADMIN, PARTICIPANT, SPONSOR, COACH = "ada@example.dk", "per@example.dk", "sus@example.dk", "kim@example.dk"
 

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from pdsa_engine.cli.core import PdsaGroup, command_input, out, show
+from pdsa_engine.commands.spc import AnalyseSeries
+from pdsa_engine.projections.spc import CHARTS, analyse
+
+
+@click.group(cls=PdsaGroup)
+def spc() -> None:
+    """Statistical process control: run and control charts as qicharts2 computes them."""
+
+
+@spc.command("analyse")
+@click.option("--chart", required=True, help="|".join(CHARTS))
+@click.option("--values", required=True, help="Values (numerators), e.g. 3,5,4 or with decimal commas 3,5;4,1.")
+@click.option("--n", help="Denominators, for p, pp, u and up charts.")
+@click.option("--freeze", help="Baseline: centre line and limits from the first K points.")
+@click.option("--part", help="The last index of each part but the last, e.g. 12,24.")
+@click.option("--exclude", help="Indices left out of centre line, limits and runs analysis.")
+@click.option("--rules", default="anhoej", show_default=True, help="anhoej|mdc (NHS Making Data Count)")
+@click.option("--no-mr-screening", "mr_screening", flag_value=False, default=True,
+              help="Do not screen large moving ranges (reproduces the NHS Excel tool).")
+@click.option("--direction", help="up|down: which way is better.")
+@click.option("--target", help="A target value.")
+def analyse_command(**fields: Any) -> None:
+    """Analyse a series given on the command line; indices are 1-based as in qicharts2."""
+    cmd = command_input(AnalyseSeries, fields)
+    result = analyse(cmd.chart, cmd.values, cmd.n, freeze=cmd.freeze, parts=cmd.part, exclude=cmd.exclude,
+                     rules=cmd.rules, screened=cmd.mr_screening, direction=cmd.direction,
+                     target=float(cmd.target) if cmd.target is not None else None)
+    show(result.as_dict(), render_analysis)
+
+
+def render_analysis(data: dict[str, Any]) -> None:
+    points = Table("#", "y", "cl", "lcl", "ucl", "part", title=f"{data['chart']} chart")
+    for p in data["points"]:
+        mark = " *" if p["sigma_signal"] else (" (excluded)" if p["excluded"] else "")
+        points.add_row(str(p["index"]), _fmt(p["y"]) + mark, _fmt(p["cl"]), _fmt(p["lcl"]), _fmt(p["ucl"]),
+                       str(p["part"]))
+    out.print(points)
+    for part in data["parts"]:
+        out.print(f"Part {part['part']} ({part['start']}–{part['end']}): centre {_fmt(part['cl'])}; "
+                  f"longest run {part['longest_run']} (max {part['longest_run_max']}), "
+                  f"crossings {part['n_crossings']} (min {part['n_crossings_min']})"
+                  + ("; [bold]non-random variation[/]" if part["runs_signal"] else ""))
+    for signal in data["signals"]:
+        out.print(f"Signal {signal['rule']} ({signal['kind']}) at points {', '.join(map(str, signal['points']))}")
+    if data["assurance"]:
+        out.print(f"Target: {data['assurance'].replace('_', ' ')}")
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"

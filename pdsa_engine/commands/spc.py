@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from pdsa_engine.aggregates.values import Direction
+from pdsa_engine.commands.types import COMMAND_CONFIG, Number
+
+
+def _list_of(kind: type) -> Any:
+    """A comma-separated list ("3,4,5"); separated by semicolons it may use decimal commas ("3,5;4,1")."""
+
+    def split(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        parts = text.split(";") if ";" in text else text.split(",")
+        if kind is float:
+            parts = [part.strip().replace(",", ".") for part in parts]
+        try:
+            return [kind(part.strip()) for part in parts if part.strip()]
+        except ValueError:
+            noun = "numbers" if kind is float else "whole numbers"
+            raise PydanticCustomError("list", f"must be {noun} separated by commas (or semicolons)") from None
+
+    return BeforeValidator(split)
+
+
+Numbers = Annotated[list[float], _list_of(float), Field(min_length=1, max_length=10_000_000)]
+Indices = Annotated[list[int], _list_of(int)]
+
+
+class AnalyseSeries(BaseModel):
+    model_config = COMMAND_CONFIG
+    chart: str
+    values: Numbers
+    n: Numbers | None = None
+    freeze: int | None = None
+    part: Indices = []
+    exclude: Indices = []
+    rules: str = "anhoej"
+    mr_screening: bool = True
+    direction: Direction | None = None
+    target: Number | None = None

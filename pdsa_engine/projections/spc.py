@@ -1,0 +1,275 @@
+"""Statistical process control as qicharts2 0.8.1 (Jacob Anhøj's R package, the Danish reference) computes it.
+
+Pure functions on numbers: centre lines and per-point limits for run, I (XmR), MR, P, P′ (Laney), U, U′, C, G
+and T charts; Anhøj's runs analysis per part; moving-range screening (on by default; off reproduces the NHS
+"Making Data Count" tool); freeze (baseline), parts and excluded points. One deliberate difference: qicharts2
+ignores ``freeze`` when parts are given; here the freeze then fixes the first part's centre line and limits on
+its first K points, and every later part is computed from all its own points.
+
+Indices in and out are 1-based, as in qicharts2. Signals are named and listed with their points in
+spc_signals.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from math import comb, lgamma, log, sqrt
+from typing import Any
+
+import numpy as np
+
+from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.spc_signals import Signal, assurance, find_signals
+
+CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
+WITH_DENOMINATOR = ("p", "pp", "u", "up")
+MR_SCREEN = 3.267  # moving ranges at or above 3.267 × the average are screened out once (Nelson 1982)
+D2 = 1.128  # σ = average moving range / d2
+_QBINOM_FUZZ = 1 - 64 * np.finfo(float).eps  # R's qbinom searches with this tolerance
+
+
+@dataclass(frozen=True)
+class Part:
+    part: int
+    start: int
+    end: int
+    cl: float
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    n_crossings: int | None
+    n_crossings_min: int | None
+    runs_signal: bool
+    useful: np.ndarray = field(repr=False, compare=False)  # 1-based indices of points off the centre line
+    sides: np.ndarray = field(repr=False, compare=False)  # their side of it, +1 or -1
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    chart: str
+    y: np.ndarray
+    cl: np.ndarray
+    lcl: np.ndarray
+    ucl: np.ndarray
+    lcl_2sigma: np.ndarray
+    ucl_2sigma: np.ndarray
+    part: np.ndarray
+    excluded: np.ndarray
+    sigma_signal: np.ndarray
+    parts: tuple[Part, ...]
+    signals: tuple[Signal, ...]
+    assurance: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public JSON shape of `pdsa spc analyse --json`: null where a value does not exist."""
+        points = [
+            {"index": i + 1, "y": _number(y), "cl": _number(cl), "lcl": _number(lcl), "ucl": _number(ucl),
+             "part": int(part), "excluded": bool(excluded), "sigma_signal": bool(signal)}
+            for i, (y, cl, lcl, ucl, part, excluded, signal) in enumerate(zip(
+                self.y.tolist(), self.cl.tolist(), self.lcl.tolist(), self.ucl.tolist(), self.part.tolist(),
+                self.excluded.tolist(), self.sigma_signal.tolist()))
+        ]
+        parts = [
+            {"part": p.part, "start": p.start, "end": p.end, "cl": _number(p.cl), "n_obs": p.n_obs,
+             "n_useful": p.n_useful, "longest_run": p.longest_run, "longest_run_max": p.longest_run_max,
+             "n_crossings": p.n_crossings, "n_crossings_min": p.n_crossings_min, "runs_signal": p.runs_signal}
+            for p in self.parts
+        ]
+        signals = [{"rule": s.rule, "points": list(s.points), "kind": s.kind} for s in self.signals]
+        return {"chart": self.chart, "points": points, "parts": parts, "signals": signals,
+                "assurance": self.assurance}
+
+
+def analyse(
+    chart: str, values: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray | None = None, *,
+    freeze: int | None = None, parts: Sequence[int] = (), exclude: Sequence[int] = (), rules: str = "anhoej",
+    screened: bool = True, direction: str | None = None, target: float | None = None,
+) -> SpcResult:
+    """Centre lines, limits, runs analysis, signals and assurance for one series of data points."""
+    numerators, denominators = _check(chart, values, n, freeze, parts, exclude, rules, direction)
+    count = len(numerators)
+    y = numerators / denominators if chart in WITH_DENOMINATOR else numerators.copy()
+    part = np.ones(count, dtype=np.int64)
+    for boundary in parts:
+        part[boundary:] += 1
+    index = np.arange(1, count + 1)
+    excluded = np.isin(index, np.asarray(exclude, dtype=np.int64))
+    baseline = (index <= freeze) | (part > 1) if freeze is not None else np.ones(count, dtype=bool)
+    lines = np.full((5, count), np.nan)
+    summaries = []
+    for number, (start, end) in enumerate(_spans(parts, count), start=1):
+        where = slice(start - 1, end)
+        base = baseline[where] & ~excluded[where]
+        if chart == "mr":  # the moving range of each point from the one before it, within the part
+            y[where] = np.concatenate(([np.nan], np.abs(np.diff(numerators[where]))))
+        if chart == "t":
+            lines[:, where], y[where] = _t_chart(y[where], base, screened)
+        else:
+            lines[:, where] = _lines(chart, y[where], numerators[where], denominators[where], base, screened)
+        summaries.append(_runs(number, start, end, y[where], lines[0, where], ~excluded[where]))
+    cl, lcl, ucl, lcl2, ucl2 = lines
+    with np.errstate(invalid="ignore"):
+        sigma_signal = (y > ucl) | (y < lcl)  # NaN compares False: run charts and missing limits never signal
+    signals = find_signals(rules, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, summaries, direction)
+    return SpcResult(chart, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, sigma_signal, tuple(summaries),
+                     tuple(signals), assurance(lcl, ucl, direction, target))
+
+
+def _lines(chart: str, y: np.ndarray, x: np.ndarray, n: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
+    """Centre line and 3σ and 2σ limits of one part, as rows cl, lcl, ucl, lcl2, ucl2."""
+    nan = np.full(len(y), np.nan)
+    if not base.any():
+        return np.vstack([nan] * 5)
+    if chart == "run":
+        return np.vstack([np.full(len(y), np.median(y[base])), nan, nan, nan, nan])
+    if chart == "mr":
+        cl = np.nanmean(y[base]) if np.any(~np.isnan(y[base])) else np.nan
+        return np.vstack([np.full(len(y), cl), np.zeros(len(y)), np.full(len(y), MR_SCREEN * cl), np.zeros(len(y)),
+                          np.full(len(y), MR_SCREEN / 3 * 2 * cl)])
+    if chart in ("i", "g", "c"):
+        cl = float(np.mean(y[base]))
+        if chart == "i":
+            sigma = np.full(len(y), _average_moving_range(y[base], screened) / D2)
+        else:
+            sigma = np.full(len(y), np.sqrt(cl * (cl + 1)) if chart == "g" else np.sqrt(cl))
+        low_clip = None if chart == "i" else 0.0
+        lines = _around(np.full(len(y), cl), sigma, low_clip, None)
+        if chart == "g":  # qicharts2 draws the median as the centre line, limits from the mean
+            lines[0] = np.median(y[base])
+        return lines
+    cl = x[base].sum() / n[base].sum()
+    sigma = np.sqrt(cl * (1 - cl) / n) if chart in ("p", "pp") else np.sqrt(cl / n)
+    if chart in ("pp", "up"):  # Laney: scale by the spread of the z-scores between subgroups
+        with np.errstate(invalid="ignore", divide="ignore"):  # all or none of the events: no spread, no limits
+            z = (y[base] - cl) / sigma[base]
+        sigma = sigma * (_average_moving_range(z, screened) / D2)
+    return _around(np.full(len(y), cl), sigma, 0.0, 1.0 if chart in ("p", "pp") else None)
+
+
+def _around(cl: np.ndarray, sigma: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
+    lcl, ucl, lcl2, ucl2 = cl - 3 * sigma, cl + 3 * sigma, cl - 2 * sigma, cl + 2 * sigma
+    if low is not None:
+        lcl, lcl2 = np.maximum(lcl, low), np.maximum(lcl2, low)
+    if high is not None:
+        ucl, ucl2 = np.minimum(ucl, high), np.minimum(ucl2, high)
+    return np.vstack([cl, lcl, ucl, lcl2, ucl2])
+
+
+def _average_moving_range(values: np.ndarray, screened: bool) -> float:
+    ranges = np.abs(np.diff(values))
+    if not len(ranges):
+        return np.nan
+    average = ranges.mean()
+    if screened:
+        kept = ranges[ranges < MR_SCREEN * average]
+        average = kept.mean() if len(kept) else np.nan
+    return float(average)
+
+
+def _t_chart(y: np.ndarray, base: np.ndarray, screened: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Time between events: an I chart of y^(1/3.6), transformed back."""
+    lines = _lines("i", y ** (1 / 3.6), y, y, base, screened)
+    with np.errstate(invalid="ignore"):
+        back = lines ** 3.6
+    back[1][np.isnan(back[1]) | (lines[1] < 0)] = 0.0
+    return back, y
+
+
+def _runs(number: int, start: int, end: int, y: np.ndarray, cl: np.ndarray, include: np.ndarray) -> Part:
+    """Anhøj's runs analysis of one part: included points, those on the centre line left out."""
+    indices = np.arange(start, end + 1)[include]
+    with np.errstate(invalid="ignore"):
+        sides = np.sign(y[include] - cl[include])
+    useful = ~np.isnan(sides) & (sides != 0)
+    indices, sides = indices[useful], sides[useful].astype(np.int8)
+    n_obs, n_useful = int(include.sum()), len(sides)
+    centre = float(cl[0]) if len(cl) else np.nan
+    if not n_useful:
+        return Part(number, start, end, centre, n_obs, 0, None, None, None, None, False, indices, sides)
+    changes = np.flatnonzero(np.diff(sides)) + 1
+    lengths = np.diff(np.concatenate(([0], changes, [n_useful])))
+    longest, crossings = int(lengths.max()), len(changes)
+    longest_max, crossings_min = longest_run_max(n_useful), crossings_min_for(n_useful)
+    signal = longest > longest_max or crossings < crossings_min
+    return Part(number, start, end, centre, n_obs, n_useful, longest, longest_max, crossings, crossings_min, signal,
+                indices, sides)
+
+
+def longest_run_max(n_useful: int) -> int:
+    return int(round(np.log2(n_useful))) + 3  # Schilling 2012
+
+
+@lru_cache(maxsize=4096)
+def crossings_min_for(n_useful: int) -> int:
+    """qbinom(0.05, n_useful − 1, 0.5): the smallest k with P(X ≤ k) ≥ 0.05 (Chen 2010)."""
+    trials = max(n_useful - 1, 0)
+    threshold = 0.05 * _QBINOM_FUZZ
+    if trials <= 5000:  # exactly, in integers
+        bound, total = Fraction(threshold) * 2**trials, 0
+        for k in range(trials + 1):
+            total += comb(trials, k)
+            if total >= bound:
+                return k
+    # Longer series: the lower tail from 20 standard deviations below the mean, built by ratios of terms.
+    low = max(0, int(trials / 2 - 10 * sqrt(trials)))
+    k = np.arange(low, trials // 2 + 2)
+    first = lgamma(trials + 1) - lgamma(low + 1) - lgamma(trials - low + 1) - trials * log(2)
+    steps = np.log((trials - k[:-1]) / (k[:-1] + 1))
+    cumulative = np.cumsum(np.exp(first + np.concatenate(([0.0], np.cumsum(steps)))))
+    return int(k[np.argmax(cumulative >= threshold)])
+
+
+def _spans(parts: Sequence[int], count: int) -> list[tuple[int, int]]:
+    starts = [1, *(p + 1 for p in parts)]
+    ends = [*parts, count]
+    return list(zip(starts, ends))
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else float(value)  # NaN is the only value not equal to itself
+
+
+def _check(
+    chart: str, values: Any, n: Any, freeze: int | None, parts: Sequence[int], exclude: Sequence[int], rules: str,
+    direction: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    if chart not in CHARTS:
+        raise InvalidInput("chart", f"must be one of {', '.join(CHARTS)}, not {chart!r}")
+    numerators = np.asarray(values, dtype=float)
+    if numerators.ndim != 1 or len(numerators) == 0:
+        raise InvalidInput("values", "give at least one value")
+    if not np.isfinite(numerators).all():
+        raise InvalidInput("values", "every value must be a finite number")
+    count = len(numerators)
+    if chart in WITH_DENOMINATOR:
+        if n is None:
+            raise InvalidInput("n", f"a {chart} chart needs a denominator for every value")
+        denominators = np.asarray(n, dtype=float)
+        if denominators.shape != numerators.shape:
+            raise InvalidInput("n", f"give as many denominators as values ({count}), not {len(denominators)}")
+        if not (np.isfinite(denominators).all() and (denominators > 0).all()):
+            raise InvalidInput("n", "every denominator must be a number greater than 0")
+        if chart in ("p", "pp") and ((numerators < 0) | (numerators > denominators)).any():
+            raise InvalidInput("values", "a proportion's numerator lies between 0 and its denominator")
+    else:
+        denominators = np.ones(count)
+    if chart in ("c", "u", "up", "g", "p", "pp") and (numerators < 0).any():
+        raise InvalidInput("values", f"a {chart} chart counts, so no value can be negative")
+    if chart == "t" and (numerators <= 0).any():
+        raise InvalidInput("values", "a t chart measures time between events: every value must be greater than 0")
+    if list(parts) != sorted(set(parts)) or any(not 1 <= p < count for p in parts):
+        raise InvalidInput("part", f"list the last index of each part but the last, rising, between 1 and {count - 1}")
+    if freeze is not None and not 1 <= freeze <= (parts[0] if parts else count):
+        raise InvalidInput("freeze", f"the baseline is the first 1 to {parts[0] if parts else count} points"
+                           + (" (within the first part)" if parts else ""))
+    if any(not 1 <= i <= count for i in exclude):
+        raise InvalidInput("exclude", f"indices run from 1 to {count}")
+    if rules not in ("anhoej", "mdc"):
+        raise InvalidInput("rules", "must be anhoej or mdc")
+    if direction not in (None, "up", "down"):
+        raise InvalidInput("direction", "must be up or down")
+    return numerators, denominators

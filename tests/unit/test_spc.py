@@ -1,0 +1,114 @@
+"""SPC details beyond the reference cases: signals with their points and kinds, freeze, parts, exclusions,
+the charts qicharts2 has that the cases do not cover, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.spc import analyse
+
+
+def rules_fired(result: object) -> dict[str, list[tuple[tuple[int, ...], str]]]:
+    fired: dict[str, list[tuple[tuple[int, ...], str]]] = {}
+    for signal in result.signals:  # type: ignore[attr-defined]
+        fired.setdefault(signal.rule, []).append((signal.points, signal.kind))
+    return fired
+
+
+def test_a_long_run_names_its_points_and_reads_as_improvement_in_the_direction_of_improvement() -> None:
+    values = [5, 6, 4, 5, 6, 4, 5, 9, 9, 8, 9, 9, 8, 9, 9, 9, 4, 5, 4]
+    result = analyse("run", values, direction="up")
+    (points, kind), = rules_fired(result)["anhoej_longest_run"]
+    assert points == tuple(range(8, 17)) and kind == "improvement"
+    assert rules_fired(analyse("run", values, direction="down"))["anhoej_longest_run"][0][1] == "concern"
+    assert rules_fired(analyse("run", values))["anhoej_longest_run"][0][1] == "neutral"
+
+
+def test_too_few_crossings_fire_for_the_whole_part() -> None:
+    values = [1] * 8 + [9] * 8
+    part = analyse("run", values).parts[0]
+    assert part.n_crossings == 1 < part.n_crossings_min
+    crossings = rules_fired(analyse("run", values))["anhoej_crossings"]
+    assert crossings == [(tuple(range(1, 17)), "neutral")]
+
+
+def test_making_data_count_rules() -> None:
+    flat = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]
+    shift = flat + [12, 12.5, 12, 12.5, 12, 12.5, 12]
+    fired = rules_fired(analyse("i", shift, freeze=10, rules="mdc", direction="down"))
+    assert fired["mdc_shift"] == [(tuple(range(11, 18)), "concern")]
+    trend = flat + [10.2, 10.4, 10.6, 10.8, 11.0, 11.2, 11.4]
+    fired = rules_fired(analyse("i", trend, freeze=10, rules="mdc", direction="up"))
+    assert fired["mdc_trend"] == [(tuple(range(9, 18)), "improvement")]  # 9 at point 9 starts the rise
+    near = flat + [14, 10, 14]  # 2σ above the baseline's mean is 13.5
+    fired = rules_fired(analyse("i", near, freeze=10, rules="mdc"))
+    assert fired["mdc_two_of_three"] == [((11, 13), "neutral")]
+    assert "anhoej_longest_run" not in fired
+
+
+def test_outside_limits_lists_the_points_on_each_side() -> None:
+    values = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 30, 10, -10]
+    fired = rules_fired(analyse("i", values, freeze=10, direction="up"))
+    assert fired["outside_limits"] == [((11,), "improvement"), ((13,), "concern")]
+
+
+def test_freeze_fixes_the_baseline_and_with_parts_the_first_part_only() -> None:
+    values = [4, 5, 6, 5, 4, 20, 21, 22, 20, 21, 22, 21]
+    frozen = analyse("i", values, freeze=5)
+    assert frozen.cl[0] == frozen.cl[-1] == 4.8
+    parted = analyse("i", values, freeze=3, parts=[5])
+    assert parted.cl[0] == 5.0 and parted.cl[5] == pytest.approx(np.mean(values[5:]))
+    assert [p.cl for p in parted.parts] == [5.0, pytest.approx(np.mean(values[5:]))]
+
+
+def test_excluded_points_leave_the_limits_but_are_still_flagged() -> None:
+    values = [10, 11, 9, 10, 50, 11, 9, 10, 11, 9]
+    with_it, without = analyse("i", values), analyse("i", values, exclude=[5])
+    assert without.cl[0] == pytest.approx(np.mean([v for v in values if v != 50]))
+    assert without.sigma_signal[4] and without.excluded[4] and not with_it.excluded[4]
+    assert without.parts[0].n_obs == 9
+
+
+def test_c_mr_g_and_t_charts_follow_qicharts2() -> None:
+    counts = [3, 5, 2, 4, 6, 3, 4]
+    c = analyse("c", counts)
+    mean = np.mean(counts)
+    assert c.ucl[0] == pytest.approx(mean + 3 * np.sqrt(mean)) and c.lcl[0] == 0
+    mr = analyse("mr", counts)
+    assert np.isnan(mr.y[0]) and mr.cl[0] == pytest.approx(np.mean(np.abs(np.diff(counts))))
+    assert mr.ucl[0] == pytest.approx(3.267 * mr.cl[0])
+    g = analyse("g", counts)
+    assert g.cl[0] == np.median(counts) and g.ucl[0] == pytest.approx(mean + 3 * np.sqrt(mean * (mean + 1)))
+    t = analyse("t", [2.0, 3.5, 1.2, 4.0, 2.2])
+    assert t.cl[0] == pytest.approx(np.mean(np.array([2.0, 3.5, 1.2, 4.0, 2.2]) ** (1 / 3.6)) ** 3.6)
+
+
+@pytest.mark.parametrize(("direction", "target", "expected"), [
+    ("up", 5.0, "pass"), ("up", 30.0, "fail"), ("up", 10.0, "hit_and_miss"),
+    ("down", 30.0, "pass"), ("down", 5.0, "fail"), (None, 5.0, None),
+])
+def test_assurance_against_a_target(direction: str | None, target: float, expected: str | None) -> None:
+    values = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]
+    assert analyse("i", values, direction=direction, target=target).assurance == expected
+    assert analyse("run", values, direction="up", target=target).assurance is None
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"chart": "xbar", "values": [1, 2]}, "chart"),
+    ({"chart": "p", "values": [1, 2]}, "n"),
+    ({"chart": "p", "values": [3, 2], "n": [2, 2]}, "values"),
+    ({"chart": "u", "values": [1, 2], "n": [1]}, "n"),
+    ({"chart": "i", "values": [1, 2, 3], "parts": [3]}, "part"),
+    ({"chart": "i", "values": [1, 2, 3], "parts": [2, 1]}, "part"),
+    ({"chart": "i", "values": [1, 2, 3, 4], "parts": [2], "freeze": 3}, "freeze"),
+    ({"chart": "i", "values": [1, 2, 3], "exclude": [4]}, "exclude"),
+    ({"chart": "c", "values": [1, -2]}, "values"),
+    ({"chart": "i", "values": []}, "values"),
+])
+def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
+    chart, values = kwargs.pop("chart"), kwargs.pop("values")
+    with pytest.raises(InvalidInput) as refused:
+        analyse(chart, values, kwargs.pop("n", None), **kwargs)  # type: ignore[arg-type]
+    assert refused.value.field == field
