@@ -182,6 +182,26 @@ class PdsaApplication(ApplicationBase):
         series.correct(stamp, cmd.period, cmd.value, cmd.n, cmd.reason)
         self.save(series)
 
+    def start_phase(self, actor: str, cmd: projects.StartPhase) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        if cmd.cycle is not None and self.load(PDSACycle, cmd.cycle).project_id != series.project_id:
+            raise Refused("that cycle belongs to another project")
+        series.start_phase(stamp, cmd.from_, cmd.reason, cmd.cycle)
+        self.save(series)
+
+    def withdraw_phase(self, actor: str, cmd: projects.WithdrawPhase) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        series.end_phase(stamp, cmd.from_, cmd.reason)
+        self.save(series)
+
+    def freeze_baseline(self, actor: str, cmd: projects.FreezeBaseline) -> None:
+        stamp = self.acting(actor, Role.PARTICIPANT)
+        series = self.load(MeasureSeries, cmd.measure)
+        series.freeze(stamp, cmd.baseline, cmd.reason)
+        self.save(series)
+
     def add_driver(self, actor: str, cmd: projects.AddDriver) -> UUID:
         stamp = self.acting(actor, Role.PARTICIPANT)
         project = self.load(ImprovementProject, cmd.project)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from pdsa_engine.errors import InvalidInput
 
@@ -59,6 +59,13 @@ class Settings:
         if parts.password is None:
             return self.database_url
         return self.database_url.replace(f":{parts.password}@", ":***@", 1)
+
+    def sqlalchemy_url(self) -> str:
+        """The same database for SQLAlchemy, which the read models (projections) use."""
+        if self.is_sqlite:
+            return f"sqlite:///{self.sqlite_path}"
+        parts = self._parts
+        return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, parts.query, ""))
 
     def prepare(self) -> None:
         """Creates the directory of an SQLite file, so that a fresh checkout needs no set-up by hand."""

@@ -22,14 +22,17 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound, PermissionDenied
+from pdsa_engine.projections import reading
+from pdsa_engine.projections.runner import Projections
 
 _READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
 _COHORT_CREATED_TOPIC = get_topic(Cohort.Created)
 
 
 class Queries:
-    def __init__(self, app: PdsaApplication) -> None:
+    def __init__(self, app: PdsaApplication, projections: Projections | None = None) -> None:
         self.app = app
+        self.projections = projections
         self._names: dict[UUID, str] = {}
 
     def person(self, actor: str | None, ref: str) -> dict[str, Any]:
@@ -44,13 +47,35 @@ class Queries:
         return [self._cohort_summary(cohort_id) for cohort_id in self.cohort_ids()]
 
     def cohort(self, actor: str | None, cohort_id: UUID) -> dict[str, Any]:
+        """The cohort dashboard, read from its stored view."""
         self._require_any(self._reader(actor), _READ_ALL)
         return self.cohort_overview(cohort_id)
 
     def cohort_overview(self, cohort_id: UUID) -> dict[str, Any]:
-        cohort = self.app.load(Cohort, cohort_id)
-        projects = [self.app.load(ImprovementProject, p) for p in cohort.projects.values()]
-        return views.cohort_view(cohort, projects, self.name_of)
+        overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self._name, self.app.clock.now())
+        if overview is None:
+            raise NotFound(f"no cohort has the id {cohort_id}")
+        return overview
+
+    def series(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
+        """A measure's series and its SPC analysis, read from the stored view."""
+        reader = self._reader(actor)
+        store = self._views().store
+        found = reading.series(store, str(measure_id))
+        if found is None:
+            raise NotFound(f"no measure has the id {measure_id}")
+        people = reading.project_people(store, found["project_id"]) or {}
+        if str(reader.id) not in people.values():
+            self._require_any(reader, _READ_ALL)
+        return found
+
+    def _views(self) -> Projections:
+        if self.projections is None:
+            raise RuntimeError("these queries were opened without the views")
+        return self.projections
+
+    def _name(self, person_id: str) -> str:
+        return self.name_of(UUID(person_id))
 
     def project(self, actor: str | None, project_id: UUID) -> dict[str, Any]:
         project = self._readable_project(actor, project_id)

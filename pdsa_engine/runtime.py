@@ -8,11 +8,16 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from sqlalchemy.exc import SQLAlchemyError
 
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import Clock
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
+from pdsa_engine.projections.dashboard import DashboardView
+from pdsa_engine.projections.runner import Projections, View
+from pdsa_engine.projections.series import SeriesView
+from pdsa_engine.projections.store import open_store
 
 ApplicationFactory = Callable[[Settings], PdsaApplication]
 _SCHEMA_LOCK = 0x706473615F646462  # any fixed number: the advisory lock that serialises creating the tables
@@ -32,6 +37,18 @@ def open_application(
         return app
     except (PersistenceError, OSError) as problem:
         raise DatabaseUnavailable(f"cannot open the database {settings.describe()}: {problem}") from None
+
+
+def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
+    """The read models, in the same database as the events."""
+    try:
+        return Projections(app, open_store(settings), default_views())
+    except SQLAlchemyError as problem:
+        raise DatabaseUnavailable(f"cannot open the views in {settings.describe()}: {problem}") from None
+
+
+def default_views() -> list[View]:
+    return [SeriesView(), DashboardView()]
 
 
 def is_empty(app: PdsaApplication) -> bool:

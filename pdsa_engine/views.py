@@ -12,14 +12,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.driver_diagram import DriverDiagram
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.person import Person
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
-from pdsa_engine.aggregates.values import Phase, Region, Sector
+from pdsa_engine.aggregates.values import Phase
 
 NameOf = Callable[[UUID], str]
 
@@ -48,43 +47,6 @@ def person_view(person: Person) -> dict[str, Any]:
 
 def _ref(person_id: UUID | None, name_of: NameOf) -> dict[str, Any] | None:
     return None if person_id is None else {"id": person_id, "name": name_of(person_id)}
-
-
-def cohort_view(cohort: Cohort, projects: Iterable[ImprovementProject], name_of: NameOf) -> dict[str, Any]:
-    seats = [
-        {"region": region, "sector": sector, "quota": cohort.quotas.get((region, sector), 0),
-         "enrolled": cohort.seats_taken(region, sector)}
-        for region in Region for sector in Sector
-        if cohort.quotas.get((region, sector), 0) or cohort.seats_taken(region, sector)
-    ]
-    return {
-        "id": cohort.id, "name": cohort.name, "start": cohort.start, "end": cohort.end, "closed": cohort.closed,
-        "version": cohort.version,
-        "schedule": [{"module": m, "date": d} for m, d in sorted(cohort.schedule.items(), key=lambda i: i[1])],
-        "seats": seats,
-        "enrolments": [
-            {"participant": _ref(e.participant_id, name_of), "organisation": e.organisation, "region": e.region,
-             "sector": e.sector, "withdrawn": not e.active, "withdrawal_reason": e.withdrawal_reason}
-            for e in cohort.enrolments.values()
-        ],
-        "groups": [
-            {"id": g.group_id, "name": g.name, "region": g.region, "members": [_ref(m, name_of) for m in g.members],
-             "below_minimum": g.below_minimum}
-            for g in cohort.groups.values()
-        ],
-        "projects": [project_line(p, name_of) for p in projects],
-    }
-
-
-def project_line(project: ImprovementProject, name_of: NameOf) -> dict[str, Any]:
-    latest = project.progress[-1] if project.progress else None
-    return {
-        "id": project.id, "title": project.title, "status": project.status, "outcome": project.outcome,
-        "participant": _ref(project.participant_id, name_of),
-        "progress": latest.score if latest else None,
-        "open_cycles": sum(1 for c in project.cycles.values() if c.open),
-        "pending_signoffs": len(project.pending),
-    }
 
 
 def project_view(

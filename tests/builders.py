@@ -11,6 +11,7 @@ from pdsa_engine.aggregates.values import Actor, Role, Stamp
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, parse, people, projects, signoffs
+from pdsa_engine.commands import projects as projects_
 from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_application
 
@@ -126,3 +127,54 @@ class Programme:
         self.run(participant, A.do_cycle, cycles.DoCycle, cycle=cycle, observations="Gennemført")
         self.run(participant, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Det virkede")
         self.run(participant, A.act_cycle, cycles.ActCycle, cycle=cycle, decision=decision)
+
+
+def busy_cohort(programme: Programme, projects: int, cycles_per_project: int, points_per_project: int,
+                around: Any = None) -> list[UUID]:
+    """A cohort of many participants who each charter a project, run a ramp of cycles and record weekly data:
+    the standard load of the benchmarks and of the projection tests. ``around`` wraps each timed command."""
+    A = PdsaApplication
+    wrap = around or (lambda call: call())
+    programme.people()
+    cohort = programme.cohort()
+    programme.run(ADMIN, A.set_quota, cohorts.SetQuota, cohort=cohort, region="Midtjylland", sector="regional",
+                  seats=projects)
+    participants = [f"load.participant{i}@example.dk" for i in range(projects)]
+    for email in participants:
+        programme.run(ADMIN, A.add_person, people.AddPerson, name="Load Participant", email=email,
+                      role=["participant"])
+        programme.enrol(cohort, email)
+
+    def command(actor: str, method: Any, model: Any, **fields: Any) -> Any:
+        return wrap(lambda: programme.run(actor, method, model, **fields))
+
+    made = []
+    for me in participants:
+        project = command(ADMIN, A.create_project, projects_.CreateProject, cohort=cohort, participant=me,
+                          title="Færre færdigbehandlingsdage", problem="Patienter venter på at komme hjem.",
+                          sponsor=SPONSOR, coach=COACH)
+        made.append(project)
+        command(me, A.set_aim, projects_.SetAim, project=project, what="Færre dage", how_much="40 %", by="2031-10-31")
+        measure = command(me, A.add_measure, projects_.AddMeasure, project=project, name="Dage", kind="outcome",
+                          chart="i", definition="Færdigbehandlingsdage pr. uge", frequency="week", direction="down")
+        primary = command(me, A.add_driver, projects_.AddDriver, project=project, primary="Hjemmet først")
+        secondary = command(me, A.add_driver, projects_.AddDriver, project=project, secondary="Planlægning",
+                            under=primary)
+        idea = command(me, A.add_driver, projects_.AddDriver, project=project, change_idea="Konsulent",
+                       under=secondary)
+        signoff = command(me, A.submit_charter, projects_.SubmitCharter, project=project)
+        command(SPONSOR, A.decide_signoff, signoffs.DecideSignOff, signoff=signoff, decision="approved")
+        previous = None
+        for number in range(cycles_per_project):
+            cycle = command(me, A.plan_cycle, cycles.PlanCycle, project=project, change_idea=idea,
+                            objective=f"Afprøvning {number + 1}", prediction=["Færre dage"], measure=[measure],
+                            start="2031-02-01", end="2031-02-14", continues=previous)
+            command(me, A.do_cycle, cycles.DoCycle, cycle=cycle, observations="Gennemført på to afsnit")
+            command(me, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Dagene faldt som forudsagt")
+            command(me, A.act_cycle, cycles.ActCycle, cycle=cycle, decision="adapt")
+            previous = cycle
+        for week in range(1, points_per_project + 1):
+            year, number = 2031 + (week - 1) // 52, (week - 1) % 52 + 1
+            command(me, A.record_data, projects_.RecordData, measure=measure, period=f"{year}-W{number:02d}",
+                    value=str(40 + week % 7 - (8 if week > points_per_project // 2 else 0)))
+    return made

@@ -48,6 +48,9 @@ class MeasureSeries(PdsaAggregate):
         self.chart = ChartType(chart)
         self.frequency = Frequency(frequency)
         self.points: dict[str, DataPoint] = {}
+        self.phases: tuple[str, ...] = ()  # periods where a new part of the chart starts
+        self.baseline: int | None = None  # the first points that fix the centre line and limits
+
 
     def record(self, stamp: Stamp, period: str, value: Decimal, n: Decimal | None) -> None:
         self._require_participant(stamp)
@@ -95,6 +98,41 @@ class MeasureSeries(PdsaAggregate):
     def _redefined(self, by: Actor, timestamp: datetime, chart: str, frequency: str) -> None:
         self.chart = ChartType(chart)
         self.frequency = Frequency(frequency)
+
+    def start_phase(self, stamp: Stamp, period: str, reason: str, cycle_id: UUID | None) -> None:
+        """A new part of the chart, with its own centre line and limits, from this period on."""
+        self._require_participant(stamp)
+        period = canonical_period(period, self.frequency)
+        require(period not in self.phases, f"a new phase already starts at {period}")
+        self._phase_started(stamp.by, stamp.at, period, reason, cycle_id)
+
+    @event("PhaseStarted")
+    def _phase_started(self, by: Actor, timestamp: datetime, period: str, reason: str, cycle_id: UUID | None) -> None:
+        self.phases = tuple(sorted((*self.phases, period), key=lambda p: period_start(p, self.frequency)))
+
+    def end_phase(self, stamp: Stamp, period: str, reason: str) -> None:
+        """Withdraws a phase start recorded by mistake; the history keeps both."""
+        self._require_participant(stamp)
+        period = canonical_period(period, self.frequency)
+        if period not in self.phases:
+            raise NotFound(f"no phase starts at {period}")
+        self._phase_withdrawn(stamp.by, stamp.at, period, reason)
+
+    @event("PhaseWithdrawn")
+    def _phase_withdrawn(self, by: Actor, timestamp: datetime, period: str, reason: str) -> None:
+        self.phases = tuple(p for p in self.phases if p != period)
+
+    def freeze(self, stamp: Stamp, baseline: int, reason: str) -> None:
+        """Fixes the centre line and limits on the first ``baseline`` points; 0 lifts the freeze."""
+        self._require_participant(stamp)
+        if baseline < 0:
+            raise InvalidInput("baseline", "give the number of baseline points, or 0 to lift the freeze")
+        require((baseline or None) != self.baseline, "the baseline is already so")
+        self._baseline_frozen(stamp.by, stamp.at, baseline, reason)
+
+    @event("BaselineFrozen")
+    def _baseline_frozen(self, by: Actor, timestamp: datetime, baseline: int, reason: str) -> None:
+        self.baseline = baseline or None
 
     def in_order(self) -> list[DataPoint]:
         return sorted(self.points.values(), key=lambda p: period_start(p.period, self.frequency))

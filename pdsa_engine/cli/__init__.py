@@ -19,6 +19,7 @@ from pdsa_engine.cli.cohorts import cohort
 from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
 from pdsa_engine.cli.cycles import cycle
 from pdsa_engine.cli.people import person
+from pdsa_engine.cli.projections import projections
 from pdsa_engine.cli.projects import project
 from pdsa_engine.cli.setup import demo, init, run
 from pdsa_engine.cli.signoffs import signoff
@@ -43,7 +44,7 @@ def cli(ctx: click.Context, actor: str | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for group in (person, cohort, project, cycle, signoff, spc):
+for group in (person, cohort, project, cycle, signoff, spc, projections):
     cli.add_command(group)
 for command in (init, demo, run):
     cli.add_command(command)

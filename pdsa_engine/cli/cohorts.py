@@ -115,7 +115,8 @@ def close(**fields: Any) -> None:
 @click.argument("cohort")
 def show_cohort(cohort: str) -> None:
     """The cohort's overview: schedule, seats against quotas, groups and projects."""
-    show(state().queries.cohort(state().actor, parse_id("cohort", cohort)), render.cohort)
+    current = state()
+    show(current.caught_up_queries().cohort(current.actor, parse_id("cohort", cohort)), render.cohort)
 
 
 @cohort.command("list")

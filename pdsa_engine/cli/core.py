@@ -14,13 +14,15 @@ import click
 from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.commands import parse
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import PdsaError
+from pdsa_engine.projections.runner import BATCH, Projections
 from pdsa_engine.queries import Queries
-from pdsa_engine.runtime import ApplicationFactory, open_application
+from pdsa_engine.runtime import ApplicationFactory, open_application, open_projections
 from pdsa_engine.views import jsonable
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,6 +37,7 @@ class CliState:
     actor: str | None = None
     as_json: bool = False
     _app: PdsaApplication | None = field(default=None, repr=False)
+    _projections: Projections | None = field(default=None, repr=False)
 
     @property
     def app(self) -> PdsaApplication:
@@ -43,12 +46,46 @@ class CliState:
         return self._app
 
     @property
+    def projections(self) -> Projections:
+        if self._projections is None:
+            self._projections = open_projections(self.app, self.settings)
+        return self._projections
+
+    @property
     def queries(self) -> Queries:
-        return Queries(self.app)
+        return Queries(self.app, self.projections)
+
+    def caught_up_queries(self) -> Queries:
+        """Reads come from the stored views, brought up to date first."""
+        catch_up(self.projections)
+        return self.queries
 
     def close(self) -> None:
+        if self._projections is not None:
+            self._projections.store.close()
         if self._app is not None:
             self._app.close()
+
+
+def catch_up(projections: Projections, batch: int | None = None) -> dict[str, int]:
+    """Brings the views up to date, with a progress bar on stderr when there is much to do."""
+    positions = projections.store.positions().values()
+    behind = (projections.app.recorder.max_notification_id() or 0) - min(positions, default=0)
+    size = batch or BATCH
+    if behind < 5000:
+        return projections.catch_up(batch=size)
+    return _with_progress("Catching up the views", lambda show: projections.catch_up(batch=size, progress=show))
+
+
+def rebuild(projections: Projections, names: list[str] | None) -> dict[str, int]:
+    return _with_progress("Rebuilding the views", lambda show: projections.rebuild(names, progress=show))
+
+
+def _with_progress(description: str, work: Callable[[Callable[[int, int], None]], dict[str, int]]) -> dict[str, int]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        return work(lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def state() -> CliState:

@@ -14,6 +14,7 @@ from pdsa_engine.commands.projects import (
     AddMeasure,
     CorrectData,
     CreateProject,
+    FreezeBaseline,
     MoveDriver,
     Reassign,
     RecordData,
@@ -24,8 +25,10 @@ from pdsa_engine.commands.projects import (
     RequestScaleUp,
     ScoreProgress,
     SetAim,
+    StartPhase,
     SubmitCharter,
     UpdateMeasure,
+    WithdrawPhase,
 )
 
 
@@ -124,6 +127,35 @@ def measure_record(**fields: Any) -> None:
 def measure_correct(**fields: Any) -> None:
     """Correct a recorded data point; the original stays in the history."""
     execute(CorrectData, fields, PdsaApplication.correct_data, "Corrected.")
+
+
+@measure.command("phase")
+@click.argument("measure")
+@click.option("--from", "from_", required=True, metavar="PERIOD", help="The first period of the new part.")
+@click.option("--reason", required=True, help="Why the process changed, e.g. the change adopted.")
+@click.option("--cycle", help="The cycle whose change this was.")
+def measure_phase(from_: str, **fields: Any) -> None:
+    """Start a new part of the chart, with its own centre line and limits, from a period on."""
+    execute(StartPhase, {**fields, "from": from_}, PdsaApplication.start_phase, "New phase recorded.")
+
+
+@measure.command("unphase")
+@click.argument("measure")
+@click.option("--from", "from_", required=True, metavar="PERIOD", help="The period the phase started at.")
+@click.option("--reason", required=True)
+def measure_unphase(from_: str, **fields: Any) -> None:
+    """Withdraw a phase recorded by mistake (the history keeps both)."""
+    execute(WithdrawPhase, {**fields, "from": from_}, PdsaApplication.withdraw_phase, "Phase withdrawn.")
+
+
+@measure.command("freeze")
+@click.argument("measure")
+@click.option("--baseline", required=True, help="Number of first points that fix the centre line and limits; "
+                                                 "0 lifts the freeze.")
+@click.option("--reason", required=True)
+def measure_freeze(**fields: Any) -> None:
+    """Freeze the centre line and limits on a baseline."""
+    execute(FreezeBaseline, fields, PdsaApplication.freeze_baseline, "Baseline recorded.")
 
 
 @measure.command("show")

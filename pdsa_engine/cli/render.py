@@ -64,13 +64,24 @@ def cohort(data: dict[str, Any]) -> None:
         flag = " [red]below 6 members[/]" if group["below_minimum"] else ""
         out.print(f"Sparring group [bold]{escape(group['name'])}[/] ({_text(group['region'])}, "
                   f"{len(group['members'])} members){flag}")
-    projects = Table("participant", "project", "status", "progress", "open cycles", "pending sign-offs",
-                     title=f"Projects ({len(data['projects'])})")
+    projects = Table("participant", "project", "status", "progress", "open cycles", "waiting sign-offs",
+                     "idle days", "latest signal", title=f"Projects ({len(data['projects'])})")
     for p in sorted(data["projects"], key=lambda p: p["participant"]["name"]):
         status = _text(p["status"]) + (f" ({_text(p['outcome'])})" if p["outcome"] else "")
-        projects.add_row(_who(p["participant"]), escape(p["title"]), status, _text(p["progress"]),
-                         str(p["open_cycles"]), str(p["pending_signoffs"]))
+        if p["charter_changed_since_approval"]:
+            status += " [yellow]charter changed[/]"
+        cycles = ", ".join(c["phase"] for c in p["open_cycles"]) or "—"
+        waiting = ", ".join(f"{s['kind']} {s['age_days']:.0f}d" for s in p["pending_signoffs"]) or "—"
+        signal = p["latest_signals"][-1] if p["latest_signals"] else None
+        projects.add_row(_who(p["participant"]), escape(p["title"]), status, _text(p["progress"]), cycles, waiting,
+                         f"{p['days_since_last_activity']:.0f}",
+                         f"{signal['kind']} ({signal['period']})" if signal else "—")
     out.print(projects)
+    sponsors = Table("sponsor", "waiting", "median answer (days)", "came to meetings", title="Sponsors")
+    for s in data["sponsors"]:
+        sponsors.add_row(_who(s["sponsor"]), str(s["signoffs_waiting"]), _text(s["median_response_days"]),
+                         f"{s['meetings_attended']} of {s['meetings_expected']}")
+    out.print(sponsors)
 
 
 def _module(module: Any) -> str:

@@ -11,7 +11,6 @@ from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaCommand, err, out, print_json, state
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.errors import Refused
-from pdsa_engine.queries import Queries
 from pdsa_engine.runtime import is_empty
 from pdsa_engine.views import jsonable
 
@@ -45,7 +44,7 @@ def demo(if_empty: bool) -> None:
 def run() -> None:
     """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
     _load_demo_if_empty(refuse_when_full=False)
-    queries = Queries(state().app)
+    queries = state().caught_up_queries()
     overviews = [queries.cohort_overview(cohort_id) for cohort_id in queries.cohort_ids()]
     if state().as_json:
         print_json(overviews)

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
-from pdsa_engine.cli.core import PdsaGroup, command_input, out, show
+from pdsa_engine.cli.core import PdsaGroup, command_input, out, show, state
+from pdsa_engine.commands import parse_id
 from pdsa_engine.commands.spc import AnalyseSeries
+from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.charts import FORMATS, render_chart
 from pdsa_engine.projections.spc import CHARTS, analyse
 
 
@@ -36,12 +41,47 @@ def analyse_command(**fields: Any) -> None:
     show(result.as_dict(), render_analysis)
 
 
+@spc.command("show")
+@click.argument("measure")
+def show_command(measure: str) -> None:
+    """A measure's series with its analysis, signals and the cycles that name it (from the stored view)."""
+    current = state()
+    show(current.caught_up_queries().series(current.actor, parse_id("measure", measure)), render_series)
+
+
+@spc.command("chart")
+@click.argument("measure")
+@click.option("--out", "path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="FILE.svg for the web, FILE.png for e-mail.")
+def chart_command(measure: str, path: Path) -> None:
+    """Draw a measure's run or control chart with its limits, target, cycles and signals."""
+    current = state()
+    if path.suffix.lower() not in FORMATS:
+        raise InvalidInput("out", "the file name ends in .svg or .png")
+    series = current.caught_up_queries().series(current.actor, parse_id("measure", measure))
+    render_chart(series, path)
+    show({"path": str(path), "measure_id": series["measure_id"]}, lambda _: out.print(f"Wrote {path}"))
+
+
+def render_series(data: dict[str, Any]) -> None:
+    out.print(f"[bold]{escape(data['name'])}[/] ({data['kind']}, direction {data.get('direction') or '—'}, "
+              f"target {data.get('target') or '—'})")
+    if data["spc"] is None:
+        out.print("No analysis yet: no data points.")
+        return
+    render_analysis({**data["spc"], "points": [{**p, "period": data["points"][i]["period"]}
+                                               for i, p in enumerate(data["spc"]["points"])]})
+    for cycle in data["annotations"]:
+        decided = f", {cycle['decision']}" if cycle["decision"] else f" ({cycle['phase']})"
+        out.print(f"Cycle {cycle['start']}–{cycle['end']}{decided}: {escape(cycle['objective'])}")
+
+
 def render_analysis(data: dict[str, Any]) -> None:
-    points = Table("#", "y", "cl", "lcl", "ucl", "part", title=f"{data['chart']} chart")
+    points = Table("#", "period", "y", "cl", "lcl", "ucl", "part", title=f"{data['chart']} chart")
     for p in data["points"]:
         mark = " *" if p["sigma_signal"] else (" (excluded)" if p["excluded"] else "")
-        points.add_row(str(p["index"]), _fmt(p["y"]) + mark, _fmt(p["cl"]), _fmt(p["lcl"]), _fmt(p["ucl"]),
-                       str(p["part"]))
+        points.add_row(str(p["index"]), p.get("period", ""), _fmt(p["y"]) + mark, _fmt(p["cl"]), _fmt(p["lcl"]),
+                       _fmt(p["ucl"]), str(p["part"]))
     out.print(points)
     for part in data["parts"]:
         out.print(f"Part {part['part']} ({part['start']}–{part['end']}): centre {_fmt(part['cl'])}; "

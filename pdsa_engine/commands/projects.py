@@ -16,7 +16,7 @@ from pdsa_engine.aggregates.values import (
     MeetingKind,
     Outcome,
 )
-from pdsa_engine.commands.types import COMMAND_CONFIG, Id, IsoDate, Number, PersonRef, ShortText, Text
+from pdsa_engine.commands.types import COMMAND_CONFIG, Count, Id, IsoDate, Number, PersonRef, ShortText, Text
 from pdsa_engine.errors import InvalidInput
 
 
@@ -185,3 +185,25 @@ class RequestClosure(BaseModel):
     model_config = COMMAND_CONFIG
     project: Id
     outcome: Outcome
+
+
+class StartPhase(BaseModel):
+    model_config = COMMAND_CONFIG
+    measure: Id
+    from_: Annotated[str, Field(alias="from", min_length=1, max_length=20)]
+    reason: Text
+    cycle: Id | None = None
+
+
+class WithdrawPhase(BaseModel):
+    model_config = COMMAND_CONFIG
+    measure: Id
+    from_: Annotated[str, Field(alias="from", min_length=1, max_length=20)]
+    reason: Text
+
+
+class FreezeBaseline(BaseModel):
+    model_config = COMMAND_CONFIG
+    measure: Id
+    baseline: Count
+    reason: Text

@@ -68,6 +68,7 @@ class CyclePlan:
     measures: tuple[int, ...] = (0,)
     cancel_reason: str | None = None
     scale_up: SignOffStatus | None = None  # request a scale-up after adopting, and how the sponsor answers
+    new_phase: bool = False  # after adopting, the first measure's chart starts a new part
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,4 @@ class ProjectPlan:
                                               (date(2026, 9, 1), "3,0"))
     # (when, outcome, the sponsor's answer or None while pending): closure is requested after the last cycle
     closure: tuple[date, Outcome, SignOffStatus | None] | None = None
+    freeze: tuple[int, int] | None = None  # (measure, baseline points) frozen once the charter is approved

@@ -42,7 +42,7 @@ HOME_CHEMOTHERAPY = ProjectPlan(
         CyclePlan(3, "Afprøve den forkortede spørgeguide hos ti patienter",
                   ("Mindst ni af ti behandlinger gennemføres hjemme som planlagt",), date(2026, 4, 6), 21,
                   Phase.CLOSED, Decision.ADOPT, continues_previous=True, scale_up=SignOffStatus.APPROVED,
-                  findings="Ni af ti behandlinger blev givet hjemme; patienterne følte sig trygge."),
+                  findings="Ni af ti behandlinger blev givet hjemme; patienterne følte sig trygge.", new_phase=True),
         CyclePlan(0, "Kølekæde med temperaturlogger på fem leverancer",
                   ("Temperaturen holdes mellem 2 og 8 grader under hele transporten",), date(2026, 4, 13), 14,
                   Phase.CLOSED, Decision.ADOPT, measures=(0, 1)),
@@ -91,7 +91,7 @@ NEEDS_DRIVEN_CLINIC = ProjectPlan(
                   "henvendelser",), date(2026, 4, 27), 28, Phase.CLOSED, Decision.ADOPT, continues_previous=True,
                   measures=(1, 2)),
         CyclePlan(2, "Reservere frigjorte tider til nyhenviste i fire uger", ("Ventetiden falder til under 30 dage",),
-                  date(2026, 5, 4), 28, Phase.CLOSED, Decision.ADOPT, scale_up=SignOffStatus.APPROVED),
+                  date(2026, 5, 4), 28, Phase.CLOSED, Decision.ADOPT, scale_up=SignOffStatus.APPROVED, new_phase=True),
     ),
     progress=((date(2026, 2, 9), "1,5"), (date(2026, 4, 20), "2,5"), (date(2026, 6, 15), "3,5"),
               (date(2026, 9, 28), "4,5")),
@@ -127,7 +127,7 @@ RESPITE_READMISSIONS = ProjectPlan(
                   next_steps="Farvekode efter hastegrad og afprøv hos ti borgere."),
         CyclePlan(0, "Farvekodet udskrivelsesbrev hos ti borgere", ("Ingen af de ti genindlægges inden for 30 dage",),
                   date(2026, 4, 13), 30, Phase.CLOSED, Decision.ADOPT, continues_previous=True,
-                  scale_up=SignOffStatus.APPROVED),
+                  scale_up=SignOffStatus.APPROVED, new_phase=True),
         CyclePlan(2, "Daglig TOBS-triage på den ene enhed i to uger", ("Forværring opdages et døgn tidligere",),
                   date(2026, 5, 4), 14, Phase.CLOSED, Decision.ABANDON,
                   findings="Målingerne tog for lang tid om natten og fandt ikke flere forværringer.",
@@ -234,7 +234,7 @@ IMPROVEMENT_THURSDAY = ProjectPlan(
     ),
     cycles=(
         CyclePlan(0, "Første forbedringstorsdag med to teams", ("Begge teams når at afprøve én idé",),
-                  date(2026, 3, 12), 14, Phase.CLOSED, Decision.ADOPT),
+                  date(2026, 3, 12), 14, Phase.CLOSED, Decision.ADOPT, new_phase=True),
         CyclePlan(1, "Første temaloop: udforsk, afprøv, evaluer (marts–maj)", ("Temaet giver tre afprøvede idéer",),
                   date(2026, 3, 19), 70, Phase.CLOSED, Decision.ADAPT,
                   findings="Udforskningsfasen tog for lang tid.", next_steps="Kortere udforskning i næste loop."),
@@ -247,6 +247,7 @@ IMPROVEMENT_THURSDAY = ProjectPlan(
                   Phase.DO, observations="Tavlen bruges dagligt ved morgenmødet."),
     ),
     first_answer=SignOffStatus.CHANGES_REQUESTED,
+    freeze=(1, 14),  # the staff survey's first 14 months are the baseline
     progress=((date(2026, 2, 9), "1,0"), (date(2026, 4, 20), "2,0"), (date(2026, 7, 1), "2,5"),
               (date(2026, 10, 1), "3,5")),
 )

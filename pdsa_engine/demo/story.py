@@ -107,11 +107,16 @@ def project_story(demo: Demo, cast: Cast, plan: ProjectPlan, rng: random.Random,
     yield at(plan.submit_on, 15, rng.randrange(60))
     if not (yield from _charter_signed(demo, cast, project_id, plan)):
         return
+    if plan.freeze:
+        measure, baseline = plan.freeze
+        demo(me, App.freeze_baseline, projects.FreezeBaseline, measure=measure_ids[measure], baseline=baseline,
+             reason="Før forandringerne: baseline for kontrolgrænserne.")
     by_idea: dict[int, list[CyclePlan]] = {}
     for cycle in plan.cycles:
         by_idea.setdefault(cycle.idea, []).append(cycle)
+    measures = list(zip(measure_ids, plan.measures))
     for ramp in by_idea.values():
-        demo.scheduler.spawn(ramp_story(demo, cast, project_id, ideas, measure_ids, ramp, plan.sponsor_days or 4))
+        demo.scheduler.spawn(ramp_story(demo, cast, project_id, ideas, measures, ramp, plan.sponsor_days or 4))
     if plan.closure:
         when, outcome, answer = plan.closure
         yield at(when, 11)
@@ -166,8 +171,8 @@ def _draw_driver_diagram(demo: Demo, me: str, project_id: UUID, plan: ProjectPla
 
 
 def ramp_story(
-    demo: Demo, cast: Cast, project_id: UUID, ideas: list[UUID], measure_ids: list[UUID], ramp: list[CyclePlan],
-    sponsor_days: int,
+    demo: Demo, cast: Cast, project_id: UUID, ideas: list[UUID], measures: list[tuple[UUID, MeasurePlan]],
+    ramp: list[CyclePlan], sponsor_days: int,
 ) -> Story:
     me, previous = cast.participant, None
     for step in ramp:
@@ -175,7 +180,7 @@ def ramp_story(
         cycle_id = demo(
             me, App.plan_cycle, cycles.PlanCycle, project=project_id, change_idea=ideas[step.idea],
             objective=step.objective, prediction=step.predictions, start=step.starts,
-            end=step.starts + timedelta(days=step.days), measure=[measure_ids[i] for i in step.measures],
+            end=step.starts + timedelta(days=step.days), measure=[measures[i][0] for i in step.measures],
             continues=previous if step.continues_previous else None, who="Projektgruppen", data_plan=
             "Registreres dagligt på tavlen og tastes ugentligt.",
         )
@@ -196,6 +201,11 @@ def ramp_story(
             return
         yield at(step.starts + timedelta(days=step.days + 6), 11)
         demo(me, App.act_cycle, cycles.ActCycle, cycle=cycle_id, decision=step.decision, next_steps=step.next_steps)
+        if step.new_phase:
+            measure_id, measure = measures[step.measures[0]]
+            following = _period_end(demo.now().astimezone(LOCAL_ZONE).date(), measure.frequency) + timedelta(days=1)
+            demo(me, App.start_phase, projects.StartPhase, measure=measure_id, reason="Forandringen er indført.",
+                 cycle=cycle_id, **{"from": _period_text(following, measure.frequency)})
         if step.scale_up is not None:
             yield at(step.starts + timedelta(days=step.days + 9), 9)
             signoff = demo(me, App.request_scale_up, projects.RequestScaleUp, project=project_id, cycle=cycle_id)

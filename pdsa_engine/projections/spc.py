@@ -66,22 +66,33 @@ class SpcResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape of `pdsa spc analyse --json`: null where a value does not exist."""
-        points = [
-            {"index": i + 1, "y": _number(y), "cl": _number(cl), "lcl": _number(lcl), "ucl": _number(ucl),
-             "part": int(part), "excluded": bool(excluded), "sigma_signal": bool(signal)}
-            for i, (y, cl, lcl, ucl, part, excluded, signal) in enumerate(zip(
-                self.y.tolist(), self.cl.tolist(), self.lcl.tolist(), self.ucl.tolist(), self.part.tolist(),
-                self.excluded.tolist(), self.sigma_signal.tolist()))
-        ]
-        parts = [
-            {"part": p.part, "start": p.start, "end": p.end, "cl": _number(p.cl), "n_obs": p.n_obs,
-             "n_useful": p.n_useful, "longest_run": p.longest_run, "longest_run_max": p.longest_run_max,
-             "n_crossings": p.n_crossings, "n_crossings_min": p.n_crossings_min, "runs_signal": p.runs_signal}
-            for p in self.parts
-        ]
-        signals = [{"rule": s.rule, "points": list(s.points), "kind": s.kind} for s in self.signals]
-        return {"chart": self.chart, "points": points, "parts": parts, "signals": signals,
-                "assurance": self.assurance}
+        return public_shape(self.as_columns())
+
+    def as_columns(self) -> dict[str, Any]:
+        """The same, one list per line rather than one object per point: compact to store in a view."""
+        return {
+            "chart": self.chart, "y": _numbers(self.y), "cl": _numbers(self.cl), "lcl": _numbers(self.lcl),
+            "ucl": _numbers(self.ucl), "part": self.part.tolist(), "excluded": self.excluded.tolist(),
+            "sigma_signal": self.sigma_signal.tolist(),
+            "parts": [
+                {"part": p.part, "start": p.start, "end": p.end, "cl": _number(p.cl), "n_obs": p.n_obs,
+                 "n_useful": p.n_useful, "longest_run": p.longest_run, "longest_run_max": p.longest_run_max,
+                 "n_crossings": p.n_crossings, "n_crossings_min": p.n_crossings_min, "runs_signal": p.runs_signal}
+                for p in self.parts
+            ],
+            "signals": [{"rule": s.rule, "points": list(s.points), "kind": s.kind} for s in self.signals],
+            "assurance": self.assurance,
+        }
+
+
+def public_shape(columns: dict[str, Any]) -> dict[str, Any]:
+    """One object per point, as `pdsa spc analyse --json` promises, from the columns of an analysis."""
+    lines = zip(columns["y"], columns["cl"], columns["lcl"], columns["ucl"], columns["part"], columns["excluded"],
+                columns["sigma_signal"])
+    points = [{"index": i + 1, "y": y, "cl": cl, "lcl": lcl, "ucl": ucl, "part": part, "excluded": excluded,
+               "sigma_signal": signal} for i, (y, cl, lcl, ucl, part, excluded, signal) in enumerate(lines)]
+    return {"chart": columns["chart"], "points": points, "parts": columns["parts"], "signals": columns["signals"],
+            "assurance": columns["assurance"]}
 
 
 def analyse(
@@ -231,6 +242,10 @@ def _spans(parts: Sequence[int], count: int) -> list[tuple[int, int]]:
 
 def _number(value: float) -> float | None:
     return None if value != value else float(value)  # NaN is the only value not equal to itself
+
+
+def _numbers(values: np.ndarray) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]
 
 
 def _check(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from uuid import UUID
 
 import pytest
 
@@ -13,7 +14,7 @@ from pdsa_engine.config import Settings
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.demo.six_projects import SIX_PROJECTS
 from pdsa_engine.queries import Queries
-from pdsa_engine.runtime import open_application
+from pdsa_engine.runtime import open_application, open_projections
 
 
 @pytest.mark.postgres
@@ -32,14 +33,16 @@ def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: 
 
 def check_the_demo(database_url: str, loaded: dict[str, object]) -> None:
     app = open_application(Settings(database_url=database_url))
-    overview = Queries(app).cohort(DEMO_ADMINISTRATOR, loaded["cohort_id"])  # type: ignore[arg-type]
+    views = open_projections(app, Settings(database_url=database_url))
+    views.catch_up()
+    overview = Queries(app, views).cohort(DEMO_ADMINISTRATOR, loaded["cohort_id"])  # type: ignore[arg-type]
 
     active = [e for e in overview["enrolments"] if not e["withdrawn"]]
     assert 38 <= len(active) <= 42 and len(overview["projects"]) == len(active)
     assert {s["region"] for s in overview["seats"]} >= {"Region Hovedstaden", "Region Nordjylland"}
     assert any(g["below_minimum"] for g in overview["groups"]), "a withdrawal left a sparring group flagged"
 
-    projects = [app.load(ImprovementProject, p["id"]) for p in overview["projects"]]
+    projects = [app.load(ImprovementProject, UUID(p["id"])) for p in overview["projects"]]
     titles = {p.title: p for p in projects}
     for _, _, _, plan in SIX_PROJECTS:
         project = titles[plan.title]

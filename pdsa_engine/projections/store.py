@@ -1,0 +1,136 @@
+"""Where the read models live: tables in the events' own database, written through SQLAlchemy Core (one path
+for SQLite and PostgreSQL), each view's rows and its tracking position committed in one transaction.
+
+Tracking is compare-and-set: a batch first moves its view's position from where it read it to the new one;
+if another process got there first nothing is written and the caller reads again. So a position is never
+recorded without its writes, nor the same events applied twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, create_engine, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from pdsa_engine.config import Settings
+
+METADATA = MetaData()
+TRACKING = Table(
+    "projection_tracking", METADATA,
+    Column("view_name", String(64), primary_key=True),
+    Column("notification_id", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+_SCHEMA_LOCK = 0x706473615F766965  # serialises creating the views' tables on PostgreSQL
+
+
+def open_store(settings: Settings) -> ViewStore:
+    options: dict[str, Any] = {"connect_args": {"timeout": 10}} if settings.is_sqlite else {"pool_size": 2}
+    return ViewStore(create_engine(settings.sqlalchemy_url(), **options))
+
+
+class ViewStore(TrackingRecorder):
+    """The views' database, and eventsourcing's TrackingRecorder for their positions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def ensure(self, views: Iterable[Any]) -> None:
+        """Creates missing tables; a view whose stored version differs from the code's is emptied to rebuild."""
+        views = list(views)
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            _create_all(connection)
+            known = {row.view_name: row.version for row in connection.execute(select(TRACKING))}
+            for view in views:
+                if view.name not in known:
+                    upsert(connection, TRACKING, [{"view_name": view.name, "notification_id": 0,
+                                                   "version": view.version}], "view_name")
+                elif known[view.name] != view.version:
+                    self.reset(connection, view)
+
+    def reset(self, connection: Connection, view: Any) -> None:
+        """Empties a view and sets its position to the start of the log."""
+        for table in view.tables:
+            connection.execute(table.delete())
+        connection.execute(update(TRACKING).where(TRACKING.c.view_name == view.name)
+                           .values(notification_id=0, version=view.version))
+
+    def advance(self, connection: Connection, view_name: str, was: int, to: int) -> bool:
+        """Moves a view's position, in the caller's transaction, only if it is still where it was read."""
+        result = connection.execute(
+            update(TRACKING).where(TRACKING.c.view_name == view_name, TRACKING.c.notification_id == was)
+            .values(notification_id=to)
+        )
+        return result.rowcount == 1
+
+    # -- eventsourcing's TrackingRecorder -------------------------------------------------------------
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(TRACKING).where(TRACKING.c.view_name == tracking.application_name)
+                               .values(notification_id=tracking.notification_id))
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(TRACKING.c.notification_id).where(TRACKING.c.view_name == application_name)
+            ).scalar()
+
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {row.view_name: row.notification_id for row in connection.execute(select(TRACKING))}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _create_all(connection: Connection) -> None:
+    try:
+        METADATA.create_all(connection, checkfirst=True)
+    except (OperationalError, ProgrammingError) as problem:
+        if "already exists" not in str(problem):  # another SQLite process created them a moment ago
+            raise
+
+
+def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str) -> None:
+    """Inserts rows, or replaces those whose key exists: one statement for many rows."""
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    replace_columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
+    connection.execute(statement.on_conflict_do_update(index_elements=[key], set_=replace_columns), list(rows))
+
+
+def load_documents(connection: Connection, table: Table, key: str, ids: set[Any]) -> dict[str, dict[str, Any]]:
+    """The JSON documents of the given rows, by key; rows not stored yet are simply absent."""
+    ids.discard(None)
+    if not ids:
+        return {}
+    column = table.c[key]
+    rows = connection.execute(select(column, table.c.document).where(column.in_(sorted(ids))))
+    return {row[0]: json.loads(row[1]) for row in rows}
+
+
+def dumps(document: Any) -> str:
+    """Views store JSON documents written the same way every time, so that two builds compare equal."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored in a view")
