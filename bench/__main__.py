@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from bench import baselines, persistence_choice
+from bench import baselines, persistence_choice, projections, spc
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.config import Settings
@@ -43,8 +42,8 @@ def line(label: str, events: int, latencies: list[float], commands: int | None =
 
 
 def scenario_on(name: str, engine_url: str, bare_env: dict[str, str], raw: object) -> None:
-    print(f"\n{name}: the standard scenario ({len(sys.argv) and ''}create a project, charter it, plan/do/study/act "
-          "cycles, record data points)")
+    print(f"\n{name}: the standard scenario (create a project, charter it, plan/do/study/act cycles, record data "
+          "points)")
     app = open_application(Settings(database_url=engine_url), clock=SimulatedClock(MOMENT))
     timings = run_scenario(app)
     notifications = baselines.all_notifications(app.recorder)
@@ -60,12 +59,19 @@ def scenario_on(name: str, engine_url: str, bare_env: dict[str, str], raw: objec
 
 def main() -> None:
     print(f"Machine: {machine()}")
+    spc.report()
     work = Path(tempfile.mkdtemp(prefix="pdsa-bench-"))
     scenario_on("SQLite", f"sqlite:///{work / 'engine.sqlite'}",
                 persistence_choice.native_sqlite(str(work / "bare.sqlite")),
                 lambda transactions: baselines.raw_sqlite(str(work / "raw.sqlite"), transactions))
+    projections_url = f"sqlite:///{work / 'projections.sqlite'}"
+    projections.fill(projections_url)
+    projections.report("SQLite", projections_url)
     server = TemporaryPostgres(durable=True).start()
     try:
+        projections_url = server.create_database("projections")
+        projections.fill(projections_url)
+        projections.report("PostgreSQL", projections_url)
         scenario_on("PostgreSQL", server.create_database("engine"),
                     persistence_choice.native_postgres("127.0.0.1", server.port, _created(server, "bare")),
                     lambda transactions: baselines.raw_postgres(server.create_database("raw"), transactions))

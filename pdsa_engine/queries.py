@@ -10,10 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from pdsa_engine import views
-from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.person import Person
@@ -26,7 +23,6 @@ from pdsa_engine.projections import reading
 from pdsa_engine.projections.runner import Projections
 
 _READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
-_COHORT_CREATED_TOPIC = get_topic(Cohort.Created)
 
 
 class Queries:
@@ -44,14 +40,18 @@ class Queries:
 
     def cohorts(self, actor: str | None) -> list[dict[str, Any]]:
         self._require_any(self._reader(actor), _READ_ALL)
-        return [self._cohort_summary(cohort_id) for cohort_id in self.cohort_ids()]
+        return reading.cohort_summaries(self._views().store)
 
     def cohort(self, actor: str | None, cohort_id: UUID) -> dict[str, Any]:
         """The cohort dashboard, read from its stored view."""
         self._require_any(self._reader(actor), _READ_ALL)
         return self.cohort_overview(cohort_id)
 
-    def cohort_overview(self, cohort_id: UUID) -> dict[str, Any]:
+    def cohort_overviews(self) -> list[dict[str, Any]]:
+        """Every cohort's dashboard, for the operator's main job (no acting person)."""
+        return [self.cohort_overview(cohort["id"]) for cohort in reading.cohort_summaries(self._views().store)]
+
+    def cohort_overview(self, cohort_id: UUID | str) -> dict[str, Any]:
         overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self._name, self.app.clock.now())
         if overview is None:
             raise NotFound(f"no cohort has the id {cohort_id}")
@@ -102,15 +102,6 @@ class Queries:
         project = self._readable_project(actor, series.project_id)
         return views.measure_view(series, project)
 
-    def cohort_ids(self) -> list[UUID]:
-        """Every cohort, oldest first, found by its creation event in the notification log."""
-        ids: list[UUID] = []
-        start = 1
-        while batch := self.app.recorder.select_notifications(start, 500, topics=[_COHORT_CREATED_TOPIC]):
-            ids.extend(n.originator_id for n in batch)  # type: ignore[misc]
-            start = batch[-1].id + 1
-        return ids
-
     def name_of(self, person_id: UUID) -> str:
         if person_id not in self._names:
             try:
@@ -118,12 +109,6 @@ class Queries:
             except NotFound:  # a reference to someone erased must not break a read
                 self._names[person_id] = f"(unknown person {person_id})"
         return self._names[person_id]
-
-    def _cohort_summary(self, cohort_id: UUID) -> dict[str, Any]:
-        cohort = self.app.load(Cohort, cohort_id)
-        return {"id": cohort.id, "name": cohort.name, "start": cohort.start, "end": cohort.end,
-                "closed": cohort.closed, "participants": sum(1 for e in cohort.enrolments.values() if e.active),
-                "projects": len(cohort.projects)}
 
     def _readable_project(self, actor: str | None, project_id: UUID) -> ImprovementProject:
         reader = self._reader(actor)

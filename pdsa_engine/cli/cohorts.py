@@ -122,4 +122,5 @@ def show_cohort(cohort: str) -> None:
 @cohort.command("list")
 def list_cohorts() -> None:
     """Every cohort."""
-    show(state().queries.cohorts(state().actor), render.cohort_list)
+    current = state()
+    show(current.caught_up_queries().cohorts(current.actor), render.cohort_list)

@@ -44,8 +44,7 @@ def demo(if_empty: bool) -> None:
 def run() -> None:
     """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
     _load_demo_if_empty(refuse_when_full=False)
-    queries = state().caught_up_queries()
-    overviews = [queries.cohort_overview(cohort_id) for cohort_id in queries.cohort_ids()]
+    overviews = state().caught_up_queries().cohort_overviews()
     if state().as_json:
         print_json(overviews)
         return

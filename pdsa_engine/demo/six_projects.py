@@ -181,11 +181,11 @@ LUNG_CANCER = ProjectPlan(
     measures=(
         MeasurePlan("Andel forløb inden for standardforløbstid", "outcome", Chart.P,
                     "Forløb med behandlingsstart inden for standardforløbstiden / alle afsluttede forløb i måneden.",
-                    Frequency.MONTH, "up", Signal(0.68, 0.89, date(2026, 5, 1), 0.04, n_range=(32, 46)),
+                    Frequency.MONTH, "up", Signal(0.68, 0.89, date(2026, 3, 1), 0.04, n_range=(32, 46)),
                     MONTHLY_FROM, "andel", "0,9"),
         MeasurePlan("Afvigelser i forløbet", "process", Chart.C,
                     "Registrerede afvigelser fra forløbsbeskrivelsen pr. måned.", Frequency.MONTH, "down",
-                    Signal(11, 6, date(2026, 5, 1), 2.5), MONTHLY_FROM, "afvigelser"),
+                    Signal(11, 6, date(2026, 3, 1), 2.5), MONTHLY_FROM, "afvigelser"),
     ),
     drivers=(
         ("Sammenhængende forløb", (

@@ -115,15 +115,16 @@ def _apply_to_cohort(cohorts: dict[str, dict[str, Any]], change: Change) -> None
 
 
 def _apply_to_project(project: dict[str, Any], change: Change) -> None:
-    data, (kind, event) = change.data, change.name.split(".")
-    if kind == "ImprovementProject" and event == "Created":
+    data = change.data
+    if change.name == "ImprovementProject.Created":
         project.update(
             project_id=change.aggregate_id, cohort_id=data["cohort_id"], participant_id=data["participant_id"],
             title=data["title"], sponsor_id=data["sponsor_id"], coach_id=data["coach_id"], status="draft",
             outcome=None, progress=[], meetings=[], cycles={}, signoffs={}, pending={},
             charter_changed_since_approval=False, measure_ids=[],
         )
-    project["last_activity"] = max(project.get("last_activity") or change.at, change.at)
+    if change.at > project.get("last_activity", ""):  # ISO moments in UTC compare as text
+        project["last_activity"] = change.at
     handler = _PROJECT_HANDLERS.get(change.name)
     if handler:
         handler(project, data, change)

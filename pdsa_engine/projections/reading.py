@@ -43,6 +43,20 @@ def series(store: ViewStore, measure_id: str) -> dict[str, Any] | None:
     }
 
 
+def cohort_summaries(store: ViewStore) -> list[dict[str, Any]]:
+    """Every cohort in brief, oldest first."""
+    with store.engine.connect() as connection:
+        cohorts = [json.loads(r) for r in connection.execute(select(COHORTS.c.document)).scalars()]
+        counts = Counter(connection.execute(select(PROJECTS.c.cohort_id)).scalars())
+    summaries = [
+        {"id": c["cohort_id"], "name": c["name"], "start": c["start"], "end": c["end"], "closed": c["closed"],
+         "participants": sum(1 for e in c["enrolments"].values() if e["withdrawal_reason"] is None),
+         "projects": counts[c["cohort_id"]]}
+        for c in cohorts
+    ]
+    return sorted(summaries, key=lambda c: (c["start"], c["name"], c["id"]))
+
+
 def project_people(store: ViewStore, project_id: str) -> dict[str, str] | None:
     """Who the project's participant and sponsor are, for deciding who may read its views."""
     with store.engine.connect() as connection:

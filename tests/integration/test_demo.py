@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -13,25 +14,30 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.config import Settings
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.demo.six_projects import SIX_PROJECTS
+from pdsa_engine.projections import reading
+from pdsa_engine.projections.charts import render_chart
 from pdsa_engine.queries import Queries
 from pdsa_engine.runtime import open_application, open_projections
 
 
 @pytest.mark.postgres
-def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: str, postgres_url: str) -> None:
+def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: str, postgres_url: str,
+                                                                   tmp_path: Path) -> None:
     histories = []
     for url in (sqlite_url, postgres_url):
         loaded = load_demo(Settings(database_url=url))
-        check_the_demo(url, loaded)
+        check_the_demo(url, loaded, tmp_path)
         app = open_application(Settings(database_url=url))
         notifications = app.recorder.select_notifications(1, 100_000)
         histories.append([(n.originator_id, n.originator_version, n.topic, n.state) for n in notifications])
         app.close()
     assert len(histories[0]) > 2000
     assert histories[0] == histories[1], "the demo is deterministic: same ids, events and moments everywhere"
+    charts = sorted(tmp_path.glob("*.png"))
+    assert len(charts) >= 12 and all(c.read_bytes()[:4] == b"\x89PNG" for c in charts)
 
 
-def check_the_demo(database_url: str, loaded: dict[str, object]) -> None:
+def check_the_demo(database_url: str, loaded: dict[str, object], chart_folder: Path) -> None:
     app = open_application(Settings(database_url=database_url))
     views = open_projections(app, Settings(database_url=database_url))
     views.catch_up()
@@ -58,4 +64,11 @@ def check_the_demo(database_url: str, loaded: dict[str, object]) -> None:
     assert any(c.continues for c in cycles), "some cycles form a ramp"
     sponsors_absent = [m for p in projects for m in p.meetings if m.kind == "startup" and p.sponsor_id not in m.attendees]
     assert sponsors_absent, "sponsors' absence is part of the story"
+    for _, _, _, plan in SIX_PROJECTS:  # every real project's charts show signals and its PDSA cycles
+        series = [reading.series(views.store, str(m)) for m in titles[plan.title].measures]
+        assert any(s["spc"]["signals"] for s in series), plan.title
+        assert any(s["annotations"] for s in series), plan.title
+        if database_url.startswith("sqlite"):
+            for number, one in enumerate(series):
+                render_chart(one, chart_folder / f"{plan.title[:20]}-{number}.png")
     app.close()
