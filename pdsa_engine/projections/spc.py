@@ -13,7 +13,7 @@ spc_signals.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from math import comb, lgamma, log, sqrt
@@ -121,7 +121,10 @@ def analyse(
             lines[:, where], y[where] = _t_chart(y[where], base, screened)
         else:
             lines[:, where] = _lines(chart, y[where], numerators[where], denominators[where], base, screened)
-        summaries.append(_runs(number, start, end, y[where], lines[0, where], ~excluded[where]))
+        summary = _runs(number, start, end, y[where], lines[0, where], ~excluded[where])
+        if chart == "mr":  # as qicharts2: moving ranges are not independent, so no runs analysis signals
+            summary = replace(summary, runs_signal=False)
+        summaries.append(summary)
     cl, lcl, ucl, lcl2, ucl2 = lines
     with np.errstate(invalid="ignore"):
         sigma_signal = (y > ucl) | (y < lcl)  # NaN compares False: run charts and missing limits never signal

@@ -67,7 +67,9 @@ def _outside(y: np.ndarray, lcl: np.ndarray, ucl: np.ndarray, start: int, rule: 
 
 
 def _anhoej(summary: Part, direction: str | None) -> list[Signal]:
-    found = []
+    found: list[Signal] = []
+    if not summary.runs_signal:  # qicharts2 switches the runs signal off for MR charts; so do we
+        return found
     if summary.longest_run is not None and summary.longest_run > summary.longest_run_max:  # type: ignore[operator]
         found += [Signal("anhoej_longest_run", run, kind_of(side, direction))
                   for run, side in _runs_of(summary.sides, summary.useful, summary.longest_run_max + 1)]  # type: ignore[operator]

@@ -78,6 +78,8 @@ def test_c_mr_g_and_t_charts_follow_qicharts2() -> None:
     assert c.ucl[0] == pytest.approx(mean + 3 * np.sqrt(mean)) and c.lcl[0] == 0
     mr = analyse("mr", counts)
     assert np.isnan(mr.y[0]) and mr.cl[0] == pytest.approx(np.mean(np.abs(np.diff(counts))))
+    steady = analyse("mr", [1, 9] * 3 + [5] * 10)  # runs of equal moving ranges are no signal on an MR chart
+    assert not steady.parts[0].runs_signal and not [s for s in steady.signals if s.rule.startswith("anhoej")]
     assert mr.ucl[0] == pytest.approx(3.267 * mr.cl[0])
     g = analyse("g", counts)
     assert g.cl[0] == np.median(counts) and g.ucl[0] == pytest.approx(mean + 3 * np.sqrt(mean * (mean + 1)))
