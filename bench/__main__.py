@@ -12,9 +12,8 @@ from pathlib import Path
 from bench import baselines, persistence_choice, projections, spc
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
-from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_application
-from tests.builders import MOMENT
+from tests.builders import MOMENT, settings_for
 from tests.support.postgres import TemporaryPostgres
 
 
@@ -44,7 +43,7 @@ def line(label: str, events: int, latencies: list[float], commands: int | None =
 def scenario_on(name: str, engine_url: str, bare_env: dict[str, str], raw: object) -> None:
     print(f"\n{name}: the standard scenario (create a project, charter it, plan/do/study/act cycles, record data "
           "points)")
-    app = open_application(Settings(database_url=engine_url), clock=SimulatedClock(MOMENT))
+    app = open_application(settings_for(engine_url), clock=SimulatedClock(MOMENT))
     timings = run_scenario(app)
     notifications = baselines.all_notifications(app.recorder)
     app.close()

@@ -7,10 +7,9 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from pdsa_engine.config import Settings
 from pdsa_engine.projections.runner import BATCH, Projections
 from pdsa_engine.runtime import open_application, open_projections
-from tests.builders import Programme, busy_cohort, database_app
+from tests.builders import Programme, busy_cohort, database_app, settings_for
 
 REPEATS = 3
 
@@ -42,7 +41,7 @@ def _catch_up_from_empty(views: Projections, names: list[str] | None) -> None:
 
 
 def report(label: str, url: str) -> None:
-    settings = Settings(database_url=url)
+    settings = settings_for(url)
     app = open_application(settings)
     views = open_projections(app, settings)
     events = app.recorder.max_notification_id() or 0

@@ -27,6 +27,7 @@ from pdsa_engine.errors import PermissionDenied, Refused
 
 
 class PdsaApplication(ApplicationBase):
+    name = "pdsa"  # names the PostgreSQL tables (pdsa_events) and is not inherited: eventsourcing sets it per class
     # -- people --------------------------------------------------------------------------------------
 
     def add_person(self, actor: str | None, cmd: people.AddPerson) -> UUID:

@@ -42,7 +42,6 @@ def _apply_events(aggregate: Any, events: Iterable[Any]) -> Any:
 
 
 class ApplicationBase(Application):
-    name = "pdsa"
 
     def __init__(
         self, env: dict[str, str], clock: Clock | None = None, new_id: Callable[[], UUID] = uuid4

@@ -3,6 +3,8 @@
 PDSA_DATABASE_URL  where the events live: ``sqlite:///path/to/file.sqlite`` or ``postgresql://user:pw@host:port/db``;
                    default: the embedded SQLite file ``./var/pdsa.sqlite``.
 PDSA_ACTOR         the acting person (id or e-mail) when ``--as`` is not given.
+PDSA_AUDIT_KEY     the private key that seals the history; default ``./var/keys/audit-ed25519.pem``. Keep it,
+                   and a copy, outside the database: whoever can write the database must not be able to read it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 from pdsa_engine.errors import InvalidInput
 
 DEFAULT_DATABASE_FILE = Path("var") / "pdsa.sqlite"
+DEFAULT_AUDIT_KEY = Path("var") / "keys" / "audit-ed25519.pem"
+DEFAULT_CHECKPOINTS = Path("var") / "checkpoints"
 _SQLITE_SCHEMES = ("sqlite",)
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -24,14 +28,18 @@ _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 class Settings:
     database_url: str
     actor: str | None = None
+    audit_key: Path = DEFAULT_AUDIT_KEY
+    checkpoints: Path = DEFAULT_CHECKPOINTS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
         environ = os.environ if environ is None else environ
-        default = f"sqlite:///{((cwd or Path.cwd()) / DEFAULT_DATABASE_FILE).resolve()}"
+        here = (cwd or Path.cwd()).resolve()
         return cls(
-            database_url=environ.get("PDSA_DATABASE_URL") or default,
+            database_url=environ.get("PDSA_DATABASE_URL") or f"sqlite:///{here / DEFAULT_DATABASE_FILE}",
             actor=environ.get("PDSA_ACTOR") or None,
+            audit_key=Path(environ.get("PDSA_AUDIT_KEY") or here / DEFAULT_AUDIT_KEY),
+            checkpoints=here / DEFAULT_CHECKPOINTS,
         )
 
     @property

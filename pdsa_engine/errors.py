@@ -7,6 +7,7 @@
      │    └── PermissionDenied        exit 3  the acting person may not do this
      ├── NotFound                     exit 4  no such person, cohort, project, cycle, sign-off or measure
      ├── ConcurrentModification       exit 5  someone else changed the same record first; nothing was saved
+     ├── HistoryBroken                exit 6  the stored history does not verify: it was changed afterwards
      └── DatabaseUnavailable          exit 1  the database cannot be reached or opened
 
 Whatever is raised, nothing has been stored: commands save only after every check has passed.
@@ -60,6 +61,11 @@ class NotFound(PdsaError):
 class ConcurrentModification(PdsaError):
     exit_code = 5
     code = "concurrent_modification"
+
+
+class HistoryBroken(PdsaError):
+    exit_code = 6
+    code = "history_broken"
 
 
 class DatabaseUnavailable(PdsaError):

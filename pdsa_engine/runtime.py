@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import PersistenceError
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 from sqlalchemy.exc import SQLAlchemyError
 
 from pdsa_engine.application import PdsaApplication
+from pdsa_engine.audit.keys import AuditKey, create_key, load_key
 from pdsa_engine.clock import Clock
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
@@ -20,23 +21,37 @@ from pdsa_engine.projections.series import SeriesView
 from pdsa_engine.projections.store import open_store
 
 ApplicationFactory = Callable[[Settings], PdsaApplication]
-_SCHEMA_LOCK = 0x706473615F646462  # any fixed number: the advisory lock that serialises creating the tables
 
 
 def open_application(
     settings: Settings, clock: Clock | None = None, new_id: Callable[[], UUID] = uuid4
 ) -> PdsaApplication:
-    """Opens the event store named by the settings, creating its tables the first time."""
+    """Opens the event store named by the settings, creating its tables the first time.
+
+    The library would run its CREATE statements on every start; on PostgreSQL two processes doing that at once
+    collide ("tuple concurrently updated"). So the tables are looked for first and created only when missing,
+    one process at a time.
+    """
     settings.prepare()
     try:
-        # The library would run its CREATE statements on every start; on PostgreSQL two processes doing that at
-        # once collide ("tuple concurrently updated"). So: look first, and create only when missing, one at a time.
-        app = PdsaApplication({**settings.eventsourcing_env(), "CREATE_TABLE": "no"}, clock=clock, new_id=new_id)
-        if not _has_tables(app):
-            _create_tables(app)
+        recorder_class = _recorder_class(settings)
+        env = {**settings.eventsourcing_env(), "CREATE_TABLE": "no",
+               "APPLICATION_RECORDER_TOPIC": get_topic(recorder_class)}
+        app = PdsaApplication(env, clock=clock, new_id=new_id)
+        if not app.recorder.has_tables():
+            app.recorder.create_tables()
+        app.recorder.sealer = audit_key(settings, store_is_empty=is_empty(app))
         return app
     except (PersistenceError, OSError) as problem:
         raise DatabaseUnavailable(f"cannot open the database {settings.describe()}: {problem}") from None
+
+
+def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
+    """The key that seals the history. A new, empty store gets a new key; a store with history never does
+    (a lost key is restored from its backup, not silently replaced), so without it nothing can be stored."""
+    if settings.audit_key.exists():
+        return load_key(settings.audit_key)
+    return create_key(settings.audit_key) if store_is_empty else None
 
 
 def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
@@ -55,28 +70,11 @@ def is_empty(app: PdsaApplication) -> bool:
     return app.recorder.max_notification_id() in (None, 0)
 
 
-def _has_tables(app: PdsaApplication) -> bool:
-    recorder = app.recorder
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                           (recorder.events_table_name,))
-            return cursor.fetchone() is not None
-    assert isinstance(recorder, PostgresApplicationRecorder)
-    with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute("SELECT to_regclass(%s) AS found",
-                       (f"{recorder.datastore.schema or 'public'}.{recorder.events_table_name}",))
-        row = cursor.fetchone()
-        return row is not None and row["found"] is not None
+def _recorder_class(settings: Settings) -> Any:
+    if settings.is_sqlite:
+        from pdsa_engine.stores.sqlite import SealingSQLiteRecorder
 
+        return SealingSQLiteRecorder
+    from pdsa_engine.stores.postgres import SealingPostgresRecorder
 
-def _create_tables(app: PdsaApplication) -> None:
-    recorder = app.recorder
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        recorder.create_table()  # SQLite serialises writers, and its statements say IF NOT EXISTS
-        return
-    assert isinstance(recorder, PostgresApplicationRecorder)
-    with recorder.datastore.transaction(commit=True) as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-        if not _has_tables(app):  # whoever held the lock before us may have created them
-            recorder.create_table()
+    return SealingPostgresRecorder

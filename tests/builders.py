@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -35,8 +38,15 @@ def memory_app(clock: SimulatedClock | None = None) -> PdsaApplication:
     return PdsaApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock or SimulatedClock(MOMENT))
 
 
+def settings_for(url: str) -> Settings:
+    """The settings of a test database: its audit key and checkpoints in a folder of their own, the same for
+    every application and process that opens that database."""
+    folder = Path(tempfile.gettempdir()) / "pdsa-test-keys" / hashlib.sha256(url.encode()).hexdigest()[:16]
+    return Settings(database_url=url, audit_key=folder / "audit-ed25519.pem", checkpoints=folder / "checkpoints")
+
+
 def database_app(url: str, clock: SimulatedClock | None = None) -> PdsaApplication:
-    return open_application(Settings(database_url=url), clock=clock or SimulatedClock(MOMENT))
+    return open_application(settings_for(url), clock=clock or SimulatedClock(MOMENT))
 
 
 @dataclass

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pdsa_engine.cli import main
+from tests.builders import settings_for
 from tests.support.cli import Pdsa, Result
 from tests.support.postgres import TemporaryPostgres
 
@@ -17,7 +18,7 @@ _database_numbers = itertools.count()
 
 @pytest.fixture(autouse=True)
 def _clean_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PDSA_DATABASE_URL", "PDSA_ACTOR"):
+    for name in ("PDSA_DATABASE_URL", "PDSA_ACTOR", "PDSA_AUDIT_KEY"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -48,6 +49,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def pdsa(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Pdsa:
     """Runs the `pdsa` entry point in this process on a fresh SQLite file; returns exit code and output."""
     monkeypatch.setenv("PDSA_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PDSA_AUDIT_KEY", str(settings_for(sqlite_url).audit_key))
     monkeypatch.setenv("COLUMNS", "200")
 
     def run(*args: str) -> Result:

@@ -1,7 +1,8 @@
 """`pdsa`, the command-line interface. Its command names, options and exit codes are a public contract:
 
     0 done · 2 invalid input · 3 refused by a rule (phase order, quota, permission, pending sign-off)
-    4 not found · 5 concurrent modification · 1 anything else (e.g. the database cannot be reached)
+    4 not found · 5 concurrent modification · 6 the stored history does not verify
+    1 anything else (e.g. the database cannot be reached)
 
 Nothing ever prompts. Errors go to stderr as a sentence; with --json, stdout also carries
 {"error": {"code", "message", "field"}}.
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 import click
 from eventsourcing.persistence import PersistenceError
 
+from pdsa_engine.cli.audit import audit
 from pdsa_engine.cli.cohorts import cohort
 from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
 from pdsa_engine.cli.cycles import cycle
@@ -44,7 +46,7 @@ def cli(ctx: click.Context, actor: str | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for group in (person, cohort, project, cycle, signoff, spc, projections):
+for group in (person, cohort, project, cycle, signoff, spc, projections, audit):
     cli.add_command(group)
 for command in (init, demo, run):
     cli.add_command(command)

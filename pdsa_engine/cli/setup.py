@@ -7,23 +7,35 @@ from pathlib import Path
 
 import click
 
+from pdsa_engine.audit.sealing import seal_history
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaCommand, err, out, print_json, state
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.errors import Refused
-from pdsa_engine.runtime import is_empty
+from pdsa_engine.runtime import audit_key, is_empty
 from pdsa_engine.views import jsonable
 
 
 @click.command(cls=PdsaCommand)
 def init() -> None:
-    """Create the database tables (idempotent)."""
+    """Create the database tables and the audit key, and seal any history stored before sealing (idempotent)."""
     current = state()
-    events = current.app.recorder.max_notification_id() or 0  # opening the application creates missing tables
+    app = current.app  # opening the application creates missing tables, and a key for an empty store
+    key = audit_key(current.settings, store_is_empty=is_empty(app))
+    if key is None:
+        raise Refused(f"the database holds history but the audit key is missing at {current.settings.audit_key}: "
+                      "restore it from its backup")
+    sealed = seal_history(app.recorder, key)
+    events = app.recorder.max_notification_id() or 0
+    result = {"database": current.settings.describe(), "events": events, "audit_key": str(current.settings.audit_key),
+              "key_fingerprint": key.fingerprint, "sealed_now": sealed}
     if current.as_json:
-        print_json({"database": current.settings.describe(), "events": events})
-    else:
-        out.print(f"Database ready: {current.settings.describe()} ({events} events)")
+        print_json(result)
+        return
+    out.print(f"Database ready: {current.settings.describe()} ({events} events).")
+    out.print(f"Audit key {key.fingerprint} at {current.settings.audit_key}: keep a copy outside this machine.")
+    if sealed:
+        out.print(f"Sealed the {sealed} events stored before sealing existed.")
 
 
 @click.command(cls=PdsaCommand)

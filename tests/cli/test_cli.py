@@ -149,7 +149,8 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_the_console_script_is_the_entry_point(tmp_path: Path) -> None:
-    env = {**os.environ, "PDSA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    env = {**os.environ, "PDSA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+           "PDSA_AUDIT_KEY": str(tmp_path / "keys" / "audit.pem")}
     script = Path(sys.executable).parent / "pdsa"
     first = subprocess.run([script, "person", "add", "--name", "A", "--email", ADMIN, "--role", "administrator",
                             "--json"], capture_output=True, text=True, env=env)

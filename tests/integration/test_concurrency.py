@@ -12,7 +12,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.commands import cycles
 from pdsa_engine.config import Settings
-from tests.builders import ADMIN, PARTICIPANT, Programme, database_app
+from tests.builders import ADMIN, PARTICIPANT, Programme, database_app, settings_for
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -34,6 +34,7 @@ def _run_cli_saving_at_barrier(url: str, argv: list[str], barrier: Any, exits: A
         return app
 
     os.environ["PDSA_DATABASE_URL"] = url
+    os.environ["PDSA_AUDIT_KEY"] = str(settings_for(url).audit_key)
     try:
         main(argv, app_factory=application_waiting_to_save)
     except SystemExit as done:
@@ -81,7 +82,7 @@ def _open_at_barrier(url: str, barrier: Any, outcomes: Any) -> None:
 
     barrier.wait(timeout=30)
     try:
-        open_application(Settings(database_url=url)).close()
+        open_application(settings_for(url)).close()
         outcomes.put("opened")
     except PdsaError as error:
         outcomes.put(error.message)

@@ -11,13 +11,13 @@ import pytest
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
-from pdsa_engine.config import Settings
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.demo.six_projects import SIX_PROJECTS
 from pdsa_engine.projections import reading
 from pdsa_engine.projections.charts import render_chart
 from pdsa_engine.queries import Queries
 from pdsa_engine.runtime import open_application, open_projections
+from tests.builders import settings_for
 
 
 @pytest.mark.postgres
@@ -25,9 +25,9 @@ def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: 
                                                                    tmp_path: Path) -> None:
     histories = []
     for url in (sqlite_url, postgres_url):
-        loaded = load_demo(Settings(database_url=url))
+        loaded = load_demo(settings_for(url))
         check_the_demo(url, loaded, tmp_path)
-        app = open_application(Settings(database_url=url))
+        app = open_application(settings_for(url))
         notifications = app.recorder.select_notifications(1, 100_000)
         histories.append([(n.originator_id, n.originator_version, n.topic, n.state) for n in notifications])
         app.close()
@@ -38,8 +38,8 @@ def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: 
 
 
 def check_the_demo(database_url: str, loaded: dict[str, object], chart_folder: Path) -> None:
-    app = open_application(Settings(database_url=database_url))
-    views = open_projections(app, Settings(database_url=database_url))
+    app = open_application(settings_for(database_url))
+    views = open_projections(app, settings_for(database_url))
     views.catch_up()
     overview = Queries(app, views).cohort(DEMO_ADMINISTRATOR, loaded["cohort_id"])  # type: ignore[arg-type]
 

@@ -10,16 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_projections
-from tests.builders import Programme, busy_cohort, database_app
+from tests.builders import Programme, busy_cohort, database_app, settings_for
 from tests.support.views import snapshot
 
 PDSA = str(Path(sys.executable).parent / "pdsa")
 
 
 def catch_up_process(url: str, batch: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PDSA_DATABASE_URL": url}
+    env = {**os.environ, "PDSA_DATABASE_URL": url, "PDSA_AUDIT_KEY": str(settings_for(url).audit_key)}
     return subprocess.Popen([PDSA, "projections", "catch-up", "--batch", str(batch)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -29,7 +28,7 @@ def test_killed_catch_ups_resume_to_views_equal_to_a_rebuild(database_url: str) 
     busy_cohort(Programme(app), projects=41, cycles_per_project=6, points_per_project=200)
     end = app.recorder.max_notification_id()
     assert end >= 10_000
-    views = open_projections(app, Settings(database_url=database_url))
+    views = open_projections(app, settings_for(database_url))
     killed_at = []
     for share in (0.15, 0.45, 0.75):
         process = catch_up_process(database_url, batch=25)

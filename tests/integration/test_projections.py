@@ -11,17 +11,16 @@ from sqlalchemy import update
 
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.commands import cycles, people, projects
-from pdsa_engine.config import Settings
 from pdsa_engine.projections import reading
 from pdsa_engine.projections.series import SERIES
 from pdsa_engine.runtime import open_projections
-from tests.builders import ADMIN, OTHER_SPONSOR, PARTICIPANT, SPONSOR, Programme, database_app
+from tests.builders import ADMIN, OTHER_SPONSOR, PARTICIPANT, SPONSOR, Programme, database_app, settings_for
 from tests.support.views import snapshot
 
 
 def opened(url: str) -> tuple[Programme, object]:
     app = database_app(url)
-    return Programme(app).people(), open_projections(app, Settings(database_url=url))
+    return Programme(app).people(), open_projections(app, settings_for(url))
 
 
 def test_a_second_catch_up_processes_nothing_and_the_views_equal_a_rebuild(database_url: str) -> None:
@@ -112,7 +111,7 @@ def test_two_catch_ups_at_once_apply_each_event_once(database_url: str) -> None:
         for week in range(1, 30):
             programme.run(participant, A.record_data, projects.RecordData, measure=active.measure,
                           period=f"2031-W{week:02d}", value=str(week % 5))
-    other = open_projections(database_app(database_url), Settings(database_url=database_url))
+    other = open_projections(database_app(database_url), settings_for(database_url))
     done: list[dict[str, int]] = []
     threads = [threading.Thread(target=lambda v=v: done.append(v.catch_up(batch=7))) for v in (views, other)]
     for thread in threads:

@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.commands import cycles, projects
-from pdsa_engine.config import Settings
 from pdsa_engine.errors import PdsaError
 from pdsa_engine.runtime import open_projections
-from tests.builders import PARTICIPANT, Programme, database_app
+from tests.builders import PARTICIPANT, Programme, database_app, settings_for
 from tests.support.postgres import TemporaryPostgres
 from tests.support.views import snapshot
 
@@ -40,7 +39,7 @@ class Scenario:
     def __init__(self, url: str) -> None:
         self.programme = Programme(database_app(url)).people()
         self.active = self.programme.active_project()
-        self.views = open_projections(self.programme.app, Settings(database_url=url))
+        self.views = open_projections(self.programme.app, settings_for(url))
         self.current_cycle: Any = None
 
     def step(self, step: tuple[Any, ...]) -> None:

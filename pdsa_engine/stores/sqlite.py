@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from pdsa_engine.audit.sealing import CHAIN_TABLE, Sealing
+
+
+class SealingSQLiteRecorder(Sealing, SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(),
+                f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (notification_id INTEGER PRIMARY KEY, "
+                "previous_id INTEGER NOT NULL, link BLOB NOT NULL, seal BLOB NOT NULL)"]
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs) or []
+        if ids:
+            c.execute(f"SELECT notification_id, link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            last = c.fetchone()
+            older = False
+            if last is None:
+                c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE rowid < ? LIMIT 1", (ids[0],))
+                older = c.fetchone() is not None
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)",
+                          self.chain_rows((last[0], bytes(last[1])) if last else None, ids, stored_events, older))
+        return ids
+
+    def has_tables(self) -> bool:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+                           (self.events_table_name, CHAIN_TABLE))
+            return cursor.fetchone()[0] == 2
+
+    def create_tables(self) -> None:
+        self.create_table()  # SQLite serialises writers, and its statements say IF NOT EXISTS
+
+    def select_chain(self, start: int, limit: int) -> list[tuple[int, int, bytes, bytes]]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT notification_id, previous_id, link, seal FROM {CHAIN_TABLE} "
+                           "WHERE notification_id >= ? ORDER BY notification_id LIMIT ?", (start, limit))
+            return [(row[0], row[1], bytes(row[2]), bytes(row[3])) for row in cursor.fetchall()]
+
+    def insert_chain(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", rows)

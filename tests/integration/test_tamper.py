@@ -1,0 +1,187 @@
+"""Tamper evidence on SQLite and PostgreSQL: each way of rewriting the stored history, done by editing the
+database directly, is found by `audit verify`, which names the first position where the history breaks."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+
+from pdsa_engine.audit.chain import next_link
+from pdsa_engine.audit.keys import public_path
+from pdsa_engine.audit.service import Audit
+from pdsa_engine.audit.verify import Verification
+from pdsa_engine.config import Settings
+from tests.builders import ADMIN, AUDITOR, Programme, busy_cohort, database_app, settings_for
+
+
+class Database:
+    """Direct access to the stored rows, as someone with write access to the database (but not the key)."""
+
+    def __init__(self, url: str) -> None:
+        self.sqlite = url.startswith("sqlite")
+        self.url = url
+        self.events, self.id = ("stored_events", "rowid") if self.sqlite else ("pdsa_events", "notification_id")
+
+    def run(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
+        if self.sqlite:
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as connection:
+                return connection.execute(statement, params).fetchall()
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            cursor = connection.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def row(self, position: int) -> tuple[Any, ...]:
+        return self.run(f"SELECT originator_id, originator_version, topic, state FROM {self.events} "
+                        f"WHERE {self.id} = ?", position)[0]
+
+    def put(self, position: int, row: tuple[Any, ...]) -> None:
+        self.run(f"UPDATE {self.events} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
+                 f"WHERE {self.id} = ?", *row, position)
+
+    def insert(self, position: int, row: tuple[Any, ...]) -> None:
+        self.run(f"INSERT INTO {self.events} ({self.id}, originator_id, originator_version, topic, state) "
+                 "VALUES (?, ?, ?, ?, ?)", position, *row)
+
+    def renumber_after(self, position: int) -> None:
+        """Moves every event after a position one place up, making room for a forged one."""
+        for table, column in ((self.events, self.id), ("pdsa_audit_chain", "notification_id")):
+            self.run(f"UPDATE {table} SET {column} = -{column} - 1 WHERE {column} > ?", position)
+            self.run(f"UPDATE {table} SET {column} = -{column} WHERE {column} < 0")
+
+
+def history(url: str) -> tuple[Audit, Database, int]:
+    app = database_app(url)
+    busy_cohort(Programme(app), projects=3, cycles_per_project=2, points_per_project=10)
+    return Audit(app, settings_for(url)), Database(url), app.recorder.max_notification_id()
+
+
+def verified(audit: Audit, **kwargs: Any) -> Verification:
+    return audit.verify(AUDITOR, kwargs.get("checkpoints", []))
+
+
+def forged_state(db: Database, position: int) -> tuple[Any, ...]:
+    originator, version, topic, state = db.row(position)
+    return originator, version, topic, state.replace(b"40", b"99") if b"40" in state else state + b" "
+
+
+TAMPERING: dict[str, Callable[[Database, int], int]] = {}
+
+
+def tampering(form: Callable[[Database, int], int]) -> Callable[[Database, int], int]:
+    TAMPERING[form.__name__] = form
+    return form
+
+
+@tampering
+def change_an_event_in_the_middle(db: Database, end: int) -> int:
+    middle = end // 2
+    row = db.row(middle)
+    db.put(middle, (*row[:3], bytes(row[3]).replace(b":", b": ", 1)))  # the same JSON, other bytes
+    return middle
+
+
+@tampering
+def delete_an_event_and_its_seal(db: Database, end: int) -> int:
+    middle = end // 2
+    db.run(f"DELETE FROM {db.events} WHERE {db.id} = ?", middle)
+    db.run("DELETE FROM pdsa_audit_chain WHERE notification_id = ?", middle)
+    return middle
+
+
+@tampering
+def insert_a_forged_event_in_the_middle(db: Database, end: int) -> int:
+    middle = end // 2
+    forged = forged_state(db, middle)
+    db.renumber_after(middle)
+    db.insert(middle + 1, (*forged[:1], 999, *forged[2:]))
+    return middle + 1
+
+
+@tampering
+def append_a_forged_event(db: Database, end: int) -> int:
+    originator, _, topic, state = db.row(end)
+    db.insert(end + 1, (originator, 10_000, topic, state))
+    return end + 1
+
+
+@tampering
+def append_a_forged_event_with_a_forged_seal(db: Database, end: int) -> int:
+    originator, _, topic, state = db.row(end)
+    db.insert(end + 1, (originator, 10_000, topic, state))
+    db.run("INSERT INTO pdsa_audit_chain VALUES (?, ?, ?, ?)", end + 1, end, b"\0" * 32, b"\1" * 32)
+    return end + 1
+
+
+@tampering
+def swap_two_events(db: Database, end: int) -> int:
+    first, second = end // 3, end // 2
+    a, b = db.row(first), db.row(second)
+    db.put(second, (b[0], -1, b[2], b[3]))  # parked: (aggregate, version) is unique
+    db.put(first, b)
+    db.put(second, a)
+    return first
+
+
+@tampering
+def delete_the_tail_but_not_its_seals(db: Database, end: int) -> int:
+    db.run(f"DELETE FROM {db.events} WHERE {db.id} > ?", end - 5)
+    return end - 4
+
+
+@pytest.mark.parametrize("form", list(TAMPERING), ids=list(TAMPERING))
+def test_verify_names_the_first_position_where_the_history_breaks(database_url: str, form: str) -> None:
+    audit, db, end = history(database_url)
+    untouched = verified(audit)
+    assert untouched.holds and untouched.events == end
+    expected = TAMPERING[form](db, end)
+    result = verified(audit)
+    assert not result.holds
+    assert result.first_break is not None and result.first_break[0] == expected, result.first_break
+
+
+def test_a_checkpoint_exposes_a_deleted_tail_and_a_rewritten_one(database_url: str, tmp_path: Any) -> None:
+    audit, db, end = history(database_url)
+    _, checkpoint = audit.checkpoint(ADMIN, tmp_path / "kept-by-the-auditor.json")
+    db.run(f"DELETE FROM {db.events} WHERE {db.id} > ?", end - 10)  # events and seals alike
+    db.run("DELETE FROM pdsa_audit_chain WHERE notification_id > ?", end - 10)
+    assert verified(audit).holds, "a consistent truncation leaves no broken link..."
+    result = verified(audit, checkpoints=[checkpoint])
+    assert not result.holds and result.first_break[0] == end - 9  # ...but the checkpoint names where it ends
+
+    rewritten_audit, db, end = history(_fresh(database_url, tmp_path))
+    _, checkpoint = rewritten_audit.checkpoint(ADMIN, tmp_path / "before-the-rewrite.json")
+    _rewrite_tail_with_links(db, start=end - 20)
+    auditor_key = tmp_path / "auditor" / "audit-ed25519.pem"  # an auditor's copy: the public key only
+    auditor_key.parent.mkdir()
+    public_path(auditor_key).write_bytes(public_path(rewritten_audit.settings.audit_key).read_bytes())
+    without_key = Audit(rewritten_audit.app, Settings(database_url=db.url, audit_key=auditor_key))
+    result = without_key.verify(AUDITOR, [checkpoint])
+    assert not result.seals_checked and not result.holds
+    assert result.first_break is not None and result.first_break[0] == end
+    assert verified(rewritten_audit).first_break[0] == end - 19  # with the key, the first forged seal is named
+
+
+def _fresh(url: str, tmp_path: Any) -> str:
+    if url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'rewrite.sqlite'}"
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}_rewrite"')
+    return f"{base}/{name}_rewrite"
+
+
+def _rewrite_tail_with_links(db: Database, start: int) -> None:
+    """An attacker who knows the chain's construction rewrites events and recomputes their links; without the
+    key the seals cannot be recomputed."""
+    link = bytes(db.run("SELECT link FROM pdsa_audit_chain WHERE notification_id = ?", start)[0][0])
+    positions = [row[0] for row in db.run(f"SELECT {db.id} FROM {db.events} WHERE {db.id} > ? ORDER BY {db.id}",
+                                          start)]
+    for position in positions:
+        originator, version, topic, state = forged_state(db, position)
+        db.put(position, (originator, version, topic, state))
+        link = next_link(link, position, originator, version, topic, bytes(state))
+        db.run("UPDATE pdsa_audit_chain SET link = ? WHERE notification_id = ?", link, position)
