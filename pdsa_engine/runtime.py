@@ -15,6 +15,7 @@ from pdsa_engine.audit.keys import AuditKey, create_key, load_key
 from pdsa_engine.clock import Clock
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
+from pdsa_engine.projections.audit_log import AuditLogView
 from pdsa_engine.projections.dashboard import DashboardView
 from pdsa_engine.projections.runner import Projections, View
 from pdsa_engine.projections.series import SeriesView
@@ -57,13 +58,13 @@ def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
 def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
     """The read models, in the same database as the events."""
     try:
-        return Projections(app, open_store(settings), default_views())
+        return Projections(app, open_store(settings), default_views(app))
     except SQLAlchemyError as problem:
         raise DatabaseUnavailable(f"cannot open the views in {settings.describe()}: {problem}") from None
 
 
-def default_views() -> list[View]:
-    return [SeriesView(), DashboardView()]
+def default_views(app: PdsaApplication) -> list[View]:
+    return [SeriesView(), DashboardView(), AuditLogView(app)]
 
 
 def is_empty(app: PdsaApplication) -> bool:

@@ -1,0 +1,97 @@
+"""What each event says, in English and Danish. Ids of people are replaced by their current names when read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+PERSON_FIELDS = ("participant_id", "sponsor_id", "coach_id", "person_id")
+PERSON_LISTS = ("attendees", "members")
+
+SENTENCES: dict[str, tuple[str, str]] = {
+    "Person.Registered": ("registered {subject} with the roles {roles}", "registrerede {subject} med rollerne {roles}"),
+    "Person.RoleGranted": ("gave {subject} the role {role}", "gav {subject} rollen {role}"),
+    "EmailClaim.Claimed": ("reserved an e-mail address for {person_id}", "reserverede en e-mailadresse til {person_id}"),
+    "Installation.Bootstrapped": ("installed the system as its first administrator",
+                                 "installerede systemet som dets første administrator"),
+    "Cohort.Created": ("created the cohort {name} ({start} – {end})", "oprettede holdet {name} ({start} – {end})"),
+    "Cohort.ModuleScheduled": ("scheduled module {module} on {on}", "planlagde modul {module} den {on}"),
+    "Cohort.QuotaSet": ("set the seats of {region}, {sector} to {seats}", "satte pladserne for {region}, {sector} til {seats}"),
+    "Cohort.Enrolled": ("enrolled {participant_id} ({organisation}, {region}, {sector})",
+                        "optog {participant_id} ({organisation}, {region}, {sector})"),
+    "Cohort.Withdrawn": ("withdrew {participant_id}", "udmeldte {participant_id}"),
+    "Cohort.GroupFormed": ("formed the sparring group {name} in {region}: {members}",
+                           "dannede sparringsgruppen {name} i {region}: {members}"),
+    "Cohort.ProjectRegistered": ("registered the project of {participant_id}", "registrerede projektet for {participant_id}"),
+    "Cohort.Closed": ("closed the cohort", "lukkede holdet"),
+    "ImprovementProject.Created": ("created the project “{title}” for {participant_id}, sponsor {sponsor_id}, coach "
+                                   "{coach_id}", "oprettede projektet “{title}” for {participant_id}, sponsor "
+                                   "{sponsor_id}, coach {coach_id}"),
+    "ImprovementProject.SponsorReassigned": ("made {sponsor_id} the sponsor", "gjorde {sponsor_id} til sponsor"),
+    "ImprovementProject.CoachReassigned": ("made {coach_id} the coach", "gjorde {coach_id} til coach"),
+    "ImprovementProject.AimSet": ("set the aim: {what}, {how_much} by {achieve_by}",
+                                  "satte målet: {what}, {how_much} senest {achieve_by}"),
+    "ImprovementProject.MeasureDefined": ("defined the measure {name}", "definerede målingen {name}"),
+    "ImprovementProject.MeasureRedefined": ("changed the definition of the measure {name}",
+                                            "ændrede definitionen af målingen {name}"),
+    "ImprovementProject.DriverAdded": ("added the {kind} “{text}” to the driver diagram",
+                                       "tilføjede {kind} “{text}” til driverdiagrammet"),
+    "ImprovementProject.DriverRenamed": ("renamed a driver to “{text}”", "omdøbte en driver til “{text}”"),
+    "ImprovementProject.DriverMoved": ("moved a driver in the driver diagram", "flyttede en driver i driverdiagrammet"),
+    "ImprovementProject.DriverRemoved": ("removed a driver from the driver diagram", "fjernede en driver fra driverdiagrammet"),
+    "ImprovementProject.ProgressScored": ("scored the progress {score} on {on}", "vurderede fremdriften til {score} den {on}"),
+    "ImprovementProject.MeetingRecorded": ("recorded a {kind} meeting on {on} with {attendees}",
+                                           "registrerede et {kind}-møde den {on} med {attendees}"),
+    "ImprovementProject.CharterSubmitted": ("submitted the charter for the sponsor's sign-off",
+                                            "indsendte kommissoriet til sponsorens godkendelse"),
+    "ImprovementProject.ScaleUpRequested": ("asked the sponsor to sign off scaling up an adopted change",
+                                            "bad sponsoren godkende opskalering af en indført forandring"),
+    "ImprovementProject.ClosureRequested": ("asked the sponsor to sign off closing the project ({outcome})",
+                                            "bad sponsoren godkende afslutning af projektet ({outcome})"),
+    "ImprovementProject.SignOffResolved": ("recorded the sign-off's outcome on the project: {status}",
+                                           "registrerede godkendelsens udfald på projektet: {status}"),
+    "ImprovementProject.CycleOpened": ("opened a PDSA cycle", "åbnede en PDSA-cyklus"),
+    "ImprovementProject.CycleConcluded": ("concluded a PDSA cycle: {decision}", "afsluttede en PDSA-cyklus: {decision}"),
+    "ImprovementProject.CycleCancelled": ("cancelled a PDSA cycle", "annullerede en PDSA-cyklus"),
+    "MeasureSeries.Opened": ("opened the data series of a measure", "oprettede dataserien for en måling"),
+    "MeasureSeries.PointRecorded": ("recorded {value} for {period}", "registrerede {value} for {period}"),
+    "MeasureSeries.PointCorrected": ("corrected {period} to {value}", "rettede {period} til {value}"),
+    "MeasureSeries.Redefined": ("changed the series to a {chart} chart, {frequency}", "ændrede serien til et {chart}-diagram, {frequency}"),
+    "MeasureSeries.PhaseStarted": ("started a new phase of the chart from {period}", "startede en ny fase i diagrammet fra {period}"),
+    "MeasureSeries.PhaseWithdrawn": ("withdrew the phase from {period}", "trak fasen fra {period} tilbage"),
+    "MeasureSeries.BaselineFrozen": ("froze the baseline at {baseline} points", "fastlåste baseline på {baseline} punkter"),
+    "PDSACycle.Planned": ("planned a cycle: {objective} ({start} – {end})", "planlagde en cyklus: {objective} ({start} – {end})"),
+    "PDSACycle.PlanAmended": ("amended the plan", "rettede planen"),
+    "PDSACycle.CarriedOut": ("recorded the Do phase: {observations}", "registrerede Do-fasen: {observations}"),
+    "PDSACycle.DoAmended": ("amended the Do record", "rettede Do-registreringen"),
+    "PDSACycle.Studied": ("recorded the Study phase: {findings}", "registrerede Study-fasen: {findings}"),
+    "PDSACycle.StudyAmended": ("amended the Study record", "rettede Study-registreringen"),
+    "PDSACycle.Acted": ("decided to {decision} the change", "besluttede at {decision} forandringen"),
+    "PDSACycle.Cancelled": ("cancelled the cycle", "annullerede cyklussen"),
+    "SignOff.Requested": ("requested a {kind} sign-off from {sponsor_id}", "anmodede {sponsor_id} om godkendelse ({kind})"),
+    "SignOff.Decided": ("decided the sign-off: {decision}", "afgjorde godkendelsen: {decision}"),
+    "SignOff.Withdrawn": ("withdrew the sign-off request", "trak anmodningen om godkendelse tilbage"),
+    "SignOff.Readdressed": ("readdressed the sign-off to {sponsor_id}", "sendte godkendelsen videre til {sponsor_id}"),
+    "AuditRecord.Exported": ("exported the history of a project as {format}", "eksporterede et projekts historik som {format}"),
+}
+EVENT_NAMES = tuple(SENTENCES)
+
+
+def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[[str], str]) -> str:
+    templates = SENTENCES.get(event)
+    if templates is None:
+        return event
+    values: dict[str, Any] = {key: "" if value is None else value for key, value in data.items()}
+    for key in PERSON_FIELDS:
+        if data.get(key):
+            values[key] = name_of(data[key])
+    for key in PERSON_LISTS:
+        if isinstance(data.get(key), list):
+            values[key] = ", ".join(name_of(person) for person in data[key])
+    for key in ("roles",):
+        if isinstance(data.get(key), list):
+            values[key] = ", ".join(data[key])
+    try:
+        return templates[1 if language == "da" else 0].format_map(values)
+    except (KeyError, IndexError, ValueError):
+        return event
