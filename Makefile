@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench postgres-server clean
+.PHONY: install run test bench postgres-server chromium clean
 
 install: $(INSTALLED)
 
@@ -28,7 +28,14 @@ postgres-server:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
 	fi
 
-test: install postgres-server
+# The browser tests render pages in Debian's Chromium (never a downloaded browser); install it when it is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+
+test: install postgres-server chromium
 	$(BIN)/ruff check pdsa_engine tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -36,4 +43,4 @@ bench: install postgres-server
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .hypothesis test-artifacts

@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from bench import baselines, persistence_choice, projections, spc
+from bench import audit, baselines, persistence_choice, projections, spc
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.runtime import open_application
@@ -66,11 +66,15 @@ def main() -> None:
     projections_url = f"sqlite:///{work / 'projections.sqlite'}"
     projections.fill(projections_url)
     projections.report("SQLite", projections_url)
+    audit.verify_report("SQLite", projections_url)
+    audit.replay_report("SQLite", lambda name: f"sqlite:///{work / name}.sqlite")
     server = TemporaryPostgres(durable=True).start()
     try:
         projections_url = server.create_database("projections")
         projections.fill(projections_url)
         projections.report("PostgreSQL", projections_url)
+        audit.verify_report("PostgreSQL", projections_url)
+        audit.replay_report("PostgreSQL", server.create_database)
         scenario_on("PostgreSQL", server.create_database("engine"),
                     persistence_choice.native_postgres("127.0.0.1", server.port, _created(server, "bare")),
                     lambda transactions: baselines.raw_postgres(server.create_database("raw"), transactions))

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
+from pdsa_engine.aggregates.audit_record import AuditRecord
 from pdsa_engine.aggregates.charter import MeasureDefinition
 from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
@@ -337,3 +338,14 @@ class PdsaApplication(ApplicationBase):
         cycle.cancel(stamp, cmd.reason)
         project.cancel_cycle(stamp, cycle.id)
         self.save(cycle, project)
+
+    # -- the audit of the audit -----------------------------------------------------------------------
+
+    def record_export(self, actor: str, project_id: UUID, format: str) -> UUID:
+        """Records that someone exported a project's history (done after the file is written)."""
+        person = self.person(actor)
+        stamp = self.acting(actor, Role.AUDITOR if person.holds(Role.AUDITOR) else Role.ADMINISTRATOR)
+        self.load(ImprovementProject, project_id)
+        record = AuditRecord.export(self.new_id(), stamp, project_id, format)
+        self.save(record)
+        return record.id

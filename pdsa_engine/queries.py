@@ -19,6 +19,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound, PermissionDenied
+from pdsa_engine.names import PersonNames
 from pdsa_engine.projections import reading
 from pdsa_engine.projections.runner import Projections
 
@@ -29,7 +30,7 @@ class Queries:
     def __init__(self, app: PdsaApplication, projections: Projections | None = None) -> None:
         self.app = app
         self.projections = projections
-        self._names: dict[UUID, str] = {}
+        self.name_of = PersonNames(app)
 
     def person(self, actor: str | None, ref: str) -> dict[str, Any]:
         reader = self._reader(actor)
@@ -52,7 +53,7 @@ class Queries:
         return [self.cohort_overview(cohort["id"]) for cohort in reading.cohort_summaries(self._views().store)]
 
     def cohort_overview(self, cohort_id: UUID | str) -> dict[str, Any]:
-        overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self._name, self.app.clock.now())
+        overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self.name_of, self.app.clock.now())
         if overview is None:
             raise NotFound(f"no cohort has the id {cohort_id}")
         return overview
@@ -73,9 +74,6 @@ class Queries:
         if self.projections is None:
             raise RuntimeError("these queries were opened without the views")
         return self.projections
-
-    def _name(self, person_id: str) -> str:
-        return self.name_of(UUID(person_id))
 
     def project(self, actor: str | None, project_id: UUID) -> dict[str, Any]:
         project = self._readable_project(actor, project_id)
@@ -101,14 +99,6 @@ class Queries:
         series = self.app.load(MeasureSeries, measure_id)
         project = self._readable_project(actor, series.project_id)
         return views.measure_view(series, project)
-
-    def name_of(self, person_id: UUID) -> str:
-        if person_id not in self._names:
-            try:
-                self._names[person_id] = self.app.load(Person, person_id).name
-            except NotFound:  # a reference to someone erased must not break a read
-                self._names[person_id] = f"(unknown person {person_id})"
-        return self._names[person_id]
 
     def _readable_project(self, actor: str | None, project_id: UUID) -> ImprovementProject:
         reader = self._reader(actor)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -36,10 +37,15 @@ class AuditKey:
         message = notification_id.to_bytes(8, "big") + previous_id.to_bytes(8, "big") + link
         return hmac.digest(self._mac_key, message, "sha256")
 
+    def seal_snapshot(self, digest: bytes) -> bytes:
+        """Seals a snapshot's digest (which names its aggregate, version and chain link); the prefix keeps these
+        seals from ever being taken for a link's seal."""
+        return hmac.digest(self._mac_key, b"snapshot\0" + digest, "sha256")
+
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
 
-    @property
+    @cached_property  # derived once: every stored event's seal uses it
     def _mac_key(self) -> bytes:
         raw = self.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                          serialization.NoEncryption())

@@ -16,7 +16,8 @@ from pdsa_engine.errors import InvalidInput
 from pdsa_engine.projections.audit_log import AUDIT
 from pdsa_engine.projections.store import ViewStore
 
-PERSON_VALUED = ("participant_id", "sponsor_id", "coach_id", "requested_by", "first_administrator_id")
+PERSON_VALUED = ("participant_id", "sponsor_id", "coach_id", "requested_by", "first_administrator_id", "person_id",
+                 "attendees", "members")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,12 @@ def _line(row: Any, language: str, name_of: Callable[[str], str]) -> dict[str, A
 def _named(change: dict[str, Any], name_of: Callable[[str], str]) -> dict[str, Any]:
     if change["field"].rsplit(".", 1)[-1] not in PERSON_VALUED:
         return change
-    return {**change, **{key: name_of(change[key]) if change[key] else change[key] for key in ("old", "new")}}
+    return {**change, **{key: _names(change[key], name_of) for key in ("old", "new")}}
+
+
+def _names(value: str | None, name_of: Callable[[str], str]) -> str | None:
+    """Ids of people (one, or a list as flattened) as their current names."""
+    return value and ", ".join(name_of(part) for part in value.split(", "))
 
 
 def _utc(moment: datetime) -> str:

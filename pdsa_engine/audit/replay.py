@@ -1,69 +1,99 @@
-"""The project as it was at any moment, rebuilt from the stored events alone (no snapshot, no view).
+"""The project as it was at any moment, rebuilt from the stored events (no view, no copy).
 
-At a version of the project, everything else (its cycles, sign-offs and measure data) is taken as it stood at
-that event's moment; at a moment, the project is at its last event up to then.
+At a version of the project, the project is cut at that version, and what belongs to it (its cycles, sign-offs
+and measure data) is taken as it stood at that event's moment; at a moment, everything is at its last event up
+to then. Events saved together (a request and the project's note of it) share their moment, so they are seen
+together. Long histories (the project, its measures' data) start from a sealed snapshot when there is one whose
+seal holds (snapshots.py), and are otherwise replayed from their first event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from uuid import UUID
 
 from pdsa_engine import views
+from pdsa_engine.aggregates.cycle import PDSACycle
+from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.application import PdsaApplication
+from pdsa_engine.audit.snapshots import SealedSnapshots
 from pdsa_engine.audit.state import differences, flatten
 from pdsa_engine.errors import InvalidInput, NotFound
 
-_MOMENTARY = ("version", "as_of", "last_activity")
+# Left out when two replays are compared: when they were taken, and the summaries of what is compared in full.
+_NOT_COMPARED = ("version", "as_of", "last_activity", "cycles", "signoffs")
 
 
 class Replay:
-    def __init__(self, app: PdsaApplication, name_of: Callable[[UUID], str]) -> None:
+    def __init__(self, app: PdsaApplication, name_of: Callable[[UUID], str],
+                 snapshots: SealedSnapshots | None = None) -> None:
         self.app = app
         self.name_of = name_of
+        self.snapshots = snapshots
 
     def project(self, project_id: UUID, at: datetime | None = None, version: int | None = None) -> dict[str, Any]:
-        events = list(self.app.events.get(project_id))
-        if not events or type(events[0]).__qualname__.split(".")[0] != ImprovementProject.__name__:
-            raise NotFound(f"no project has the id {project_id}")
+        """The project now, at a version, or at a moment. Given both, the project is cut at the version and the
+        rest at the moment (what a sponsor saw when deciding)."""
+        head = self._head(project_id)
         if version is not None:
-            if not 1 <= version <= len(events):
-                raise InvalidInput("version", f"the project has versions 1 to {len(events)}")
-            moment = events[version - 1].timestamp
+            if not 1 <= version <= head.version:
+                raise InvalidInput("version", f"must be between 1 and {head.version}, the project's versions")
+            project = self._replayed(project_id, version=version)
+            moment = at or project.modified_on
+        elif at is not None:
+            project, moment = self._replayed(project_id, moment=at), at
+            if project is None:
+                raise NotFound(f"the project did not exist yet at {at.isoformat()}")
         else:
-            moment = at if at is not None else events[-1].timestamp
-        project = _as_of(events, moment)
-        if project is None:
-            raise NotFound(f"the project did not exist yet at {moment.isoformat()}")
-        cycles = [c for c in (self._as_of(c, moment) for c in project.cycles) if c is not None]
-        signoffs = [s for s in (self._as_of(s, moment) for s in project.signoff_ids) if s is not None]
-        series = {m: s for m in project.measures if (s := self._as_of(m, moment)) is not None}
-        summary = views.project_view(project, cycles, signoffs, series, self.name_of)
-        ideas = {node.node_id: node.text for node in project.diagram.nodes}
-        return {
-            **summary, "as_of": moment,
-            "cycle_records": [views.cycle_view(c, ideas.get(c.change_idea_id)) for c in cycles],
-            "data": {str(m): [vars(point) for point in s.in_order()] for m, s in series.items()},
-        }
+            project, moment = head, None
+        cycles = [c for c in (self._replayed(c, moment=moment, long=False) for c in project.cycles) if c]
+        signoffs = [s for s in (self._replayed(s, moment=moment, long=False) for s in project.signoff_ids) if s]
+        series = {m: s for m in project.measures if (s := self._replayed(m, moment=moment)) is not None}
+        whole = project_state(project, cycles, signoffs, series, self.name_of)
+        return {**whole, "as_of": moment or max(a.modified_on for a in (project, *cycles, *signoffs,
+                                                                          *series.values()))}
 
-    def _as_of(self, aggregate_id: UUID, moment: datetime) -> Any:
-        return _as_of(self.app.events.get(aggregate_id), moment)
+    def _head(self, project_id: UUID) -> ImprovementProject:
+        project = self._replayed(project_id)
+        if not isinstance(project, ImprovementProject):
+            raise NotFound(f"no project has the id {project_id}")
+        return project
+
+    def _replayed(self, aggregate_id: UUID, version: int | None = None, moment: datetime | None = None,
+                  long: bool = True) -> Any:
+        """An aggregate at a version or moment (or now); None if it did not exist yet. Only long histories are
+        looked for among the snapshots: a cycle or a sign-off has a handful of events."""
+        start = self.snapshots.latest(aggregate_id, version, moment) if long and self.snapshots else None
+        events: Iterable[Any] = self.app.events.get(aggregate_id, gt=start.version if start else None, lte=version)
+        if moment is not None:
+            events = takewhile(lambda e: e.timestamp <= moment, events)  # an aggregate's events are in time order
+        aggregate = start
+        for event in events:
+            aggregate = event.mutate(aggregate)
+        return aggregate
 
 
-def _as_of(events: Iterable[Any], moment: datetime) -> Any:
-    aggregate = None
-    for event in events:
-        if event.timestamp > moment:
-            break
-        aggregate = event.mutate(aggregate)
-    return aggregate
+def project_state(project: ImprovementProject, cycles: list[PDSACycle], signoffs: list[SignOff],
+                  series: dict[UUID, MeasureSeries], name_of: Callable[[UUID], str]) -> dict[str, Any]:
+    """The whole project from its aggregates: what `project show` shows, with every cycle's records, every
+    sign-off and every data point."""
+    ideas = {node.node_id: node.text for node in project.diagram.nodes}
+    return {
+        **views.project_view(project, cycles, signoffs, series, name_of),
+        "cycle_records": [views.cycle_view(c, ideas.get(c.change_idea_id)) for c in cycles],
+        "signoff_records": [views.signoff_view(s, name_of) for s in signoffs],
+        "data": {str(m): [vars(point) for point in s.in_order()] for m, s in series.items()},
+    }
 
 
 def replay_differences(earlier: dict[str, Any], later: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between two replays of a project, field by field."""
     def comparable(replayed: dict[str, Any]) -> dict[str, str]:
-        return flatten(views.jsonable({k: v for k, v in replayed.items() if k not in _MOMENTARY}))
+        flat = flatten(views.jsonable({k: v for k, v in replayed.items() if k not in _NOT_COMPARED}))
+        return {field: value for field, value in flat.items() if not field.endswith(".version")}
     return differences(comparable(earlier), comparable(later))

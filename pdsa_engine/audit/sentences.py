@@ -76,6 +76,27 @@ SENTENCES: dict[str, tuple[str, str]] = {
 }
 EVENT_NAMES = tuple(SENTENCES)
 
+# The words for coded values in a sentence (the changes keep the codes, which are what the records hold).
+WORDED = ("kind", "decision", "status", "outcome", "sector", "role", "frequency")
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "change_idea": "change idea", "primary": "primary driver", "secondary": "secondary driver",
+        "startup": "start-up", "scale_up": "scale-up", "changes_requested": "changes requested",
+        "general_practice": "general practice", "charter_submitted": "charter submitted",
+    },
+    "da": {
+        "change_idea": "forandringsidé", "primary": "primær driver", "secondary": "sekundær driver",
+        "startup": "opstarts", "coaching": "coaching", "poster": "posterpræsentations", "charter": "kommissorium",
+        "scale_up": "opskalering", "closure": "afslutning", "approved": "godkendt",
+        "changes_requested": "ændringer ønsket", "declined": "afvist", "withdrawn": "trukket tilbage",
+        "adopt": "indføre", "adapt": "tilpasse", "abandon": "opgive", "sustained": "fastholdt",
+        "spread": "spredt", "stopped": "stoppet", "regional": "regional", "municipal": "kommunal",
+        "general_practice": "almen praksis", "day": "dagligt", "week": "ugentligt", "month": "månedligt",
+        "administrator": "administrator", "participant": "deltager", "sponsor": "sponsor", "coach": "coach",
+        "auditor": "revisor",
+    },
+}
+
 
 def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[[str], str]) -> str:
     templates = SENTENCES.get(event)
@@ -88,9 +109,12 @@ def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[
     for key in PERSON_LISTS:
         if isinstance(data.get(key), list):
             values[key] = ", ".join(name_of(person) for person in data[key])
-    for key in ("roles",):
-        if isinstance(data.get(key), list):
-            values[key] = ", ".join(data[key])
+    words = WORDS["da" if language == "da" else "en"]
+    for key in WORDED:
+        if isinstance(data.get(key), str):
+            values[key] = words.get(data[key], data[key])
+    if isinstance(data.get("roles"), list):
+        values["roles"] = ", ".join(words.get(role, role) for role in data["roles"])
     try:
         return templates[1 if language == "da" else 0].format_map(values)
     except (KeyError, IndexError, ValueError):

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pdsa_engine.aggregates.person import Person
+from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
-from pdsa_engine.audit.keys import AuditKey, load_key, load_public_key, public_path
+from pdsa_engine.audit.export import FORMATS, csv_text, html_report, jsonl, write_atomically
+from pdsa_engine.audit.keys import load_key, load_public_key, public_path
+from pdsa_engine.audit.log import LogFilter, read_log
+from pdsa_engine.audit.replay import Replay
+from pdsa_engine.audit.signed import what_was_signed
+from pdsa_engine.audit.snapshots import SealedSnapshots
 from pdsa_engine.audit.verify import (
     Checkpoint,
     Verification,
@@ -21,14 +30,22 @@ from pdsa_engine.audit.verify import (
 )
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import HistoryBroken, InvalidInput, PermissionDenied
+from pdsa_engine.names import PersonNames
+from pdsa_engine.projections.runner import Projections
 
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMINISTRATOR)
 
 
 class Audit:
-    def __init__(self, app: PdsaApplication, settings: Settings) -> None:
+    def __init__(self, app: PdsaApplication, settings: Settings, projections: Projections | None = None) -> None:
         self.app = app
         self.settings = settings
+        self.projections = projections
+        self.key = load_key(settings.audit_key) if settings.audit_key.exists() else None
+        self.names = PersonNames(app)
+        self.snapshots = (SealedSnapshots(projections.store.engine, app.recorder, self.key)
+                          if projections is not None else None)
+        self.replayer = Replay(app, self.names, self.snapshots)
 
     def auditor(self, actor: str | None) -> Person:
         if actor is None:
@@ -38,32 +55,94 @@ class Audit:
             raise PermissionDenied(f"{person.name} is neither an auditor nor an administrator")
         return person
 
+    # -- the history ---------------------------------------------------------------------------------
+
+    def log(self, actor: str | None, chosen: LogFilter, language: str | None = None) -> list[dict[str, Any]]:
+        """Lines of the audit log view, brought up to date first, in the reader's language."""
+        reader = self.auditor(actor)
+        if chosen.person:
+            chosen = replace(chosen, person=str(self.app.person(chosen.person).id))
+        if self.projections is None:
+            raise RuntimeError("the audit log needs the views")
+        self.projections.catch_up(["audit"])
+        return read_log(self.projections.store, chosen, language or reader.language, self.names)
+
+    def replay(self, actor: str | None, project_id: UUID, at: datetime | None = None,
+               version: int | None = None) -> dict[str, Any]:
+        self.auditor(actor)
+        return self.replayer.project(project_id, at=at, version=version)
+
+    def signoff(self, actor: str | None, signoff_id: UUID) -> dict[str, Any]:
+        self.auditor(actor)
+        return what_was_signed(self.replayer, self.app.load(SignOff, signoff_id))
+
+    def export(self, actor: str | None, project_id: UUID, format: str, path: Path, language: str | None = None,
+               replace_file: bool = False) -> dict[str, Any]:
+        """Writes the project's history to a file, and records who exported it."""
+        reader = self.auditor(actor)
+        if format not in FORMATS:
+            raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}")
+        if path.is_dir():
+            raise InvalidInput("out", f"{path} is a folder: name the file to write")
+        if path.exists() and not replace_file:
+            raise InvalidInput("out", f"{path} exists already: choose another name, or give --force to replace it")
+        language = language or reader.language
+        project = self.replayer.project(project_id)
+        lines = self.log(actor, LogFilter(project=str(project_id)), language)
+        if format == "jsonl":
+            text = jsonl(lines)
+        elif format == "csv":
+            text = csv_text(lines)
+        else:
+            text = html_report(self._report(reader, project, lines), language)
+        # Recorded before the file is written: no history leaves the system unrecorded (a failed write leaves a
+        # record of the attempt, which the error then explains).
+        record_id = self.app.record_export(str(reader.id), project_id, format)
+        try:
+            write_atomically(path, text)
+        except OSError as problem:
+            raise InvalidInput("out", f"cannot write {path}: {problem.strerror} (the attempt is recorded as "
+                                      f"{record_id})") from None
+        return {"path": str(path), "format": format, "events": len(lines), "record": record_id}
+
+    def _report(self, reader: Person, project: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any]:
+        verification = self._verification([])
+        signoffs = [self.app.load(SignOff, s["id"]) for s in project["signoffs"]]
+        role = Role.AUDITOR if reader.holds(Role.AUDITOR) else Role.ADMINISTRATOR
+        return {
+            "project": project, "lines": lines, "exported_at": self.app.clock.now(),
+            "exported_by": {"name": reader.name, "role": role},
+            "verification": verification_view(verification),
+            "signoffs": [what_was_signed(self.replayer, signoff) for signoff in signoffs],
+        }
+
     # -- tamper evidence ------------------------------------------------------------------------------
 
     def verify(self, actor: str | None, checkpoint_files: list[Path]) -> Verification:
         self.auditor(actor)
-        checkpoints = [self._read(path) for path in checkpoint_files or self._stored_checkpoints()]
-        return verify(self.app.recorder, self._key(), checkpoints, self._public_key())
+        return self._verification(checkpoint_files)
 
-    def checkpoint(self, actor: str | None, out: Path | None) -> tuple[Checkpoint, Path]:
-        """Signs the head of the chain, after checking the history it covers."""
+    def _verification(self, checkpoint_files: list[Path]) -> Verification:
+        checkpoints = [self._read(path) for path in checkpoint_files or self._stored_checkpoints()]
+        return verify(self.app.recorder, self.key, checkpoints, self._public_key(), self.snapshots)
+
+    def checkpoint(self, actor: str | None, out: Path | None) -> tuple[Checkpoint, Path, int]:
+        """Signs the head of the chain, after checking the history it covers; then snapshots the long histories
+        it has just verified. Returns the checkpoint, where it was written, and how many snapshots were taken."""
         self.auditor(actor)
-        key = self._key()
+        key = self.key
         if key is None:
             raise PermissionDenied(f"checkpoints are signed with the audit key, which is not at {self.settings.audit_key}")
-        verification = verify(self.app.recorder, key, [], key.public)
+        verification = verify(self.app.recorder, key, [], key.public, self.snapshots)
         if not verification.holds:
-            position, problem = verification.first_break  # type: ignore[misc]
-            raise HistoryBroken(f"no checkpoint of a broken history: at position {position}, {problem}")
+            raise HistoryBroken(f"no checkpoint of a broken history: {describe_break(verification)}")
         checkpoint = make_checkpoint(key, verification, self.app.clock.now())
-        path = out or self.settings.checkpoints / f"checkpoint-{checkpoint.position:012d}.json"
-        return checkpoint, write_checkpoint(checkpoint, path)
-
-    def _key(self) -> AuditKey | None:
-        return load_key(self.settings.audit_key) if self.settings.audit_key.exists() else None
+        path = write_checkpoint(checkpoint, out or self.settings.checkpoints / f"checkpoint-{checkpoint.position:012d}.json")
+        taken = self.snapshots.take(self.app, verification.position) if self.snapshots else 0
+        return checkpoint, path, taken
 
     def _public_key(self) -> Ed25519PublicKey | None:
-        key = self._key()
+        key = self.key
         if key is not None:
             return key.public
         public = public_path(self.settings.audit_key)
@@ -89,4 +168,19 @@ def verification_view(result: Verification) -> dict[str, Any]:
         {"position": result.first_break[0], "problem": result.first_break[1]},
         "checkpoints": [{"file": str(c.path) if c.path else None, "position": c.position, "problem": problem}
                         for c, problem in result.checkpoints],
+        "snapshots": result.snapshots,
+        "snapshot_problems": [vars(problem) for problem in result.snapshot_problems],
     }
+
+
+def describe_break(result: Verification) -> str:
+    """The first thing wrong with a history, in a sentence."""
+    if result.first_break is not None:
+        position, problem = result.first_break
+        return f"the history breaks at position {position}: {problem}"
+    for checkpoint, problem in result.checkpoints:
+        if problem is not None:
+            return f"the checkpoint {checkpoint.path or checkpoint.position} does not hold: {problem}"
+    for found in result.snapshot_problems:
+        return f"the snapshot of {found.aggregate_id} at version {found.version} does not hold: {found.problem}"
+    return "it holds"

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 PERSONAL = frozenset({"name", "email"})
+_IDENTIFYING = ("id", "measure_id", "meeting_id", "node_id", "period")
 _HIDDEN = frozenset({"_id", "_version", "_created_on", "_modified_on", "_pending_events"})
 
 
@@ -47,11 +48,27 @@ def _walk(path: str, value: Any, flat: dict[str, str]) -> None:
             flat[path] = ", ".join(_scalar(item) for item in value)
         else:
             for index, item in enumerate(value, start=1):
-                _walk(f"{path}.{index}", item, flat)
+                named = _identity(item)
+                if named is None:
+                    _walk(f"{path}.{index}", item, flat)
+                else:  # the item's path carries its identity, which need not be repeated as a field
+                    key, identity = named
+                    _walk(f"{path}.{identity}", item, flat)
+                    flat.pop(f"{path}.{identity}.{key}", None)
     elif isinstance(value, (set, frozenset)):
         flat[path] = ", ".join(sorted(_scalar(item) for item in value))
     else:
         flat[path] = _scalar(value)
+
+
+def _identity(item: Any) -> tuple[str, str] | None:
+    """What names an item of a list (a meeting, a cycle, a data point), so that a change to one item is not
+    shown as a change to every item after it."""
+    for key in _IDENTIFYING:
+        found = item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+        if found is not None:
+            return key, _scalar(found)
+    return None
 
 
 def _is_scalar(value: Any) -> bool:
@@ -65,13 +82,17 @@ def _scalar(value: Any) -> str:
         return str(value.value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, tuple):  # a compound key, e.g. a quota's (region, sector)
+        return " / ".join(_scalar(part) for part in value)
     return str(value)
 
 
 def differences(before: dict[str, str], after: dict[str, str]) -> list[dict[str, str | None]]:
-    """Fields that changed, as old → new (None where a field did not exist)."""
-    return [
-        {"field": key, "old": before.get(key), "new": after.get(key)}
-        for key in sorted(before.keys() | after.keys())
-        if before.get(key) != after.get(key)
-    ]
+    """Fields that changed, as old → new (None where a field was empty or did not exist: a record that appears,
+    like a cycle's Do record, shows as its fields, not as "nothing → something")."""
+    changed = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key) or None, after.get(key) or None
+        if old != new:
+            changed.append({"field": key, "old": old, "new": new})
+    return changed

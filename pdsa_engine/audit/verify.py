@@ -5,7 +5,8 @@ stored beside them: a changed event, a deleted one, one inserted or appended beh
 two swapped, each breaks it at the first position affected. Seals are checked with the private key, where it
 is. A consistently truncated history (events and links deleted from the end) leaves no broken link: a
 checkpoint — the chain's head at a position, signed with the key and kept outside the database — exposes it,
-and any rewrite up to its position, and needs only the public key to check.
+and any rewrite up to its position, and needs only the public key to check. Sealed snapshots (snapshots.py) are
+checked too: one whose seal does not hold breaks the verification, though it is never used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pdsa_engine.audit.chain import GENESIS, next_link
 from pdsa_engine.audit.keys import AuditKey, fingerprint, signature_holds
+from pdsa_engine.audit.snapshots import SealedSnapshots, SnapshotProblem
 
 FORMAT = "pdsa-audit-checkpoint/1"
 BATCH = 10_000
@@ -54,10 +56,13 @@ class Verification:
     first_break: tuple[int, str] | None = None
     seals_checked: bool = False
     checkpoints: list[tuple[Checkpoint, str | None]] = field(default_factory=list)  # (checkpoint, problem)
+    snapshots: int = 0
+    snapshot_problems: list[SnapshotProblem] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
-        return self.first_break is None and all(problem is None for _, problem in self.checkpoints)
+        return (self.first_break is None and all(problem is None for _, problem in self.checkpoints)
+                and not self.snapshot_problems)
 
     def broken(self, position: int, problem: str) -> None:
         if self.first_break is None or position < self.first_break[0]:
@@ -65,8 +70,11 @@ class Verification:
 
 
 def verify(recorder: Any, key: AuditKey | None, checkpoints: Sequence[Checkpoint],
-           public: Ed25519PublicKey | None) -> Verification:
+           public: Ed25519PublicKey | None, snapshots: SealedSnapshots | None = None) -> Verification:
     result = Verification(seals_checked=key is not None)
+    if snapshots is not None and key is not None:  # without the key a snapshot is never used, so never trusted
+        result.snapshots = snapshots.count()
+        result.snapshot_problems = list(snapshots.problems())
     heads = {c.position: c for c in checkpoints}
     links_at: dict[int, bytes] = {}
     link, chain, seen = GENESIS, _chain_rows(recorder), 0

@@ -4,9 +4,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
-from pdsa_engine.audit.service import Audit, verification_view
-from pdsa_engine.cli.core import PdsaGroup, err, out, show, state
+from pdsa_engine.audit.export import FORMATS
+from pdsa_engine.audit.log import LogFilter, event_name, parse_moment
+from pdsa_engine.audit.service import Audit, describe_break, verification_view
+from pdsa_engine.cli import audit_render
+from pdsa_engine.cli.core import PdsaGroup, catch_up, err, out, show, state
+from pdsa_engine.commands import parse_id
+from pdsa_engine.errors import InvalidInput
 
 
 @click.group(cls=PdsaGroup)
@@ -14,9 +20,15 @@ def audit() -> None:
     """For auditors and administrators: the history, what was signed, and proof it was not rewritten."""
 
 
-def _audit() -> Audit:
+def _audit(caught_up: bool = False) -> Audit:
+    """The audit service. The log and exports read the audit log view, brought up to date first (for auditors
+    only: the check comes before the work)."""
     current = state()
-    return Audit(current.app, current.settings)
+    audit_ = Audit(current.app, current.settings, current.projections)
+    if caught_up:
+        audit_.auditor(current.actor)
+        catch_up(current.projections)
+    return audit_
 
 
 @audit.command("verify")
@@ -31,8 +43,7 @@ def verify_command(checkpoints: tuple[Path, ...]) -> None:
     view = verification_view(result)
     show(view, _render_verification)
     if not result.holds:
-        position, problem = result.first_break or (None, "a checkpoint does not hold")
-        err.print(f"[bold red]error:[/] the history breaks at position {position}: {problem}")
+        err.print(f"[bold red]error:[/] {escape(describe_break(result))}")
         click.get_current_context().exit(6)
 
 
@@ -44,6 +55,10 @@ def _render_verification(view: dict[str, Any]) -> None:
     for checkpoint in view["checkpoints"]:
         state_ = "holds" if checkpoint["problem"] is None else checkpoint["problem"]
         out.print(f"Checkpoint at position {checkpoint['position']} ({checkpoint['file']}): {state_}")
+    if view["snapshots"]:
+        out.print(f"Snapshots: {view['snapshots']} checked, {len(view['snapshot_problems'])} do not hold.")
+    for found in view["snapshot_problems"]:
+        out.print(f"Snapshot of {found['aggregate_id']} at version {found['version']}: {found['problem']}")
 
 
 @audit.command("checkpoint")
@@ -51,6 +66,66 @@ def _render_verification(view: dict[str, Any]) -> None:
               help="Where to write it (default ./var/checkpoints/checkpoint-<position>.json).")
 def checkpoint_command(path: Path | None) -> None:
     """Sign the chain's head with the audit key: keep a copy outside the system to hold the history against."""
-    checkpoint, written = _audit().checkpoint(state().actor, path)
-    show({"path": str(written), **checkpoint.as_json()},
-         lambda _: out.print(f"Checkpoint of position {checkpoint.position} written to {written}"))
+    checkpoint, written, snapshots = _audit().checkpoint(state().actor, path)
+    show({"path": str(written), **checkpoint.as_json(), "snapshots_taken": snapshots},
+         lambda _: out.print(f"Checkpoint of position {checkpoint.position} written to {written}"
+                             + (f"; {snapshots} snapshots of long histories taken" if snapshots else "")))
+
+
+def _language() -> Any:
+    return click.option("--language", type=click.Choice(["da", "en"]),
+                        help="The language of the sentences (default: the reader's own).")
+
+
+@audit.command("log")
+@click.option("--project", help="Only this project's events (its own, its cycles', sign-offs' and data's).")
+@click.option("--person", help="Only events by or about this person (id or e-mail).")
+@click.option("--type", "type_", metavar="NAME", help="Only this event type, as the log names it (e.g. SignOff.Decided).")
+@click.option("--since", metavar="TIME", help="From this moment (ISO 8601; without a zone, Danish time).")
+@click.option("--until", metavar="TIME", help="Up to and including this moment.")
+@_language()
+def log_command(project: str | None, person: str | None, type_: str | None, since: str | None, until: str | None,
+                language: str | None) -> None:
+    """Every event as a line: when, who in which role, what, the reason and the fields it changed."""
+    chosen = LogFilter(
+        project=str(parse_id("project", project)) if project else None, person=person,
+        event=event_name(type_) if type_ else None,
+        since=parse_moment("since", since) if since else None, until=parse_moment("until", until) if until else None,
+    )
+    audit_ = _audit(caught_up=True)
+    show(audit_.log(state().actor, chosen, language), audit_render.log)
+
+
+@audit.command("replay")
+@click.argument("project")
+@click.option("--at", metavar="TIME", help="The moment (ISO 8601; without a zone, Danish time).")
+@click.option("--version", type=int, help="The project's version (`pdsa project show` prints it).")
+def replay_command(project: str, at: str | None, version: int | None) -> None:
+    """The whole project as it was at a moment or version, rebuilt from the stored events."""
+    if (at is None) == (version is None):
+        raise InvalidInput("at", "give exactly one of --at TIME or --version N")
+    moment = parse_moment("at", at) if at else None
+    show(_audit().replay(state().actor, parse_id("project", project), at=moment, version=version),
+         audit_render.replay)
+
+
+@audit.command("signoff")
+@click.argument("signoff")
+def signoff_command(signoff: str) -> None:
+    """What the sponsor signed: the project at the decision, and what changed before and after it."""
+    show(_audit().signoff(state().actor, parse_id("signoff", signoff)), audit_render.signed)
+
+
+@audit.command("export")
+@click.argument("project")
+@click.option("--format", "format_", type=click.Choice(FORMATS), required=True, help="jsonl, csv or html.")
+@click.option("--out", "path", type=click.Path(path_type=Path), required=True, help="The file to write.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@_language()
+def export_command(project: str, format_: str, path: Path, force: bool, language: str | None) -> None:
+    """The project's full history as a file; the HTML report adds the state at each sign-off and the
+    verification of the whole history. The export itself is recorded."""
+    audit_ = _audit(caught_up=True)
+    done = audit_.export(state().actor, parse_id("project", project), format_, path, language, replace_file=force)
+    show(done, lambda d: out.print(f"Wrote {d['events']} events to {d['path']} ({d['format']}); "
+                                   f"the export is recorded as {d['record']}"))

@@ -11,7 +11,6 @@ from pdsa_engine.cli.core import PdsaGroup, command_input, out, show, state
 from pdsa_engine.commands import parse_id
 from pdsa_engine.commands.spc import AnalyseSeries
 from pdsa_engine.errors import InvalidInput
-from pdsa_engine.projections.charts import FORMATS, render_chart
 from pdsa_engine.projections.spc import CHARTS, analyse
 
 
@@ -55,6 +54,8 @@ def show_command(measure: str) -> None:
               help="FILE.svg for the web, FILE.png for e-mail.")
 def chart_command(measure: str, path: Path) -> None:
     """Draw a measure's run or control chart with its limits, target, cycles and signals."""
+    from pdsa_engine.projections.charts import FORMATS, render_chart  # matplotlib: a second to import, for this only
+
     current = state()
     if path.suffix.lower() not in FORMATS:
         raise InvalidInput("out", "the file name ends in .svg or .png")

@@ -34,7 +34,7 @@ AUDIT = Table(
 
 class AuditLogView(View):
     name = "audit"
-    version = 1
+    version = 2
     tables = (AUDIT,)
     handles = frozenset(EVENT_NAMES)
 

@@ -103,14 +103,15 @@ def _create_all(connection: Connection) -> None:
             raise
 
 
-def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str) -> None:
+def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str | tuple[str, ...]) -> None:
     """Inserts rows, or replaces those whose key exists: one statement for many rows."""
     if not rows:
         return
+    keys = (key,) if isinstance(key, str) else key
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
-    replace_columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
-    connection.execute(statement.on_conflict_do_update(index_elements=[key], set_=replace_columns), list(rows))
+    replace_columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    connection.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=replace_columns), list(rows))
 
 
 def load_documents(connection: Connection, table: Table, key: str, ids: set[Any]) -> dict[str, dict[str, Any]]:

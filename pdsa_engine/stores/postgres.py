@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -26,6 +27,12 @@ class SealingPostgresRecorder(Sealing, PostgresApplicationRecorder):
         self._insert_links = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s)").format(table)
         self._select_links = SQL("SELECT notification_id, previous_id, link, seal FROM {0} "
                                  "WHERE notification_id >= %s ORDER BY notification_id LIMIT %s").format(table)
+        events = SQL("{0}.{1}").format(schema, Identifier(self.events_table_name))
+        self._position_of = SQL("SELECT notification_id FROM {0} WHERE originator_id = %s "
+                                "AND originator_version = %s").format(events)
+        self._aggregate_heads = SQL("SELECT originator_id, MAX(originator_version) AS version FROM {0} "
+                                    "WHERE notification_id <= %s GROUP BY originator_id "
+                                    "HAVING MAX(originator_version) >= %s").format(events)
         self._older_events = SQL("SELECT 1 FROM {0}.{1} WHERE notification_id < %s LIMIT 1").format(
             schema, Identifier(self.events_table_name))
 
@@ -64,3 +71,16 @@ class SealingPostgresRecorder(Sealing, PostgresApplicationRecorder):
     def insert_chain(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._insert_links, rows)
+
+    def position_of(self, originator_id: UUID, version: int) -> int | None:
+        """The notification id of an aggregate's event at a version."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._position_of, (originator_id, version))
+            row = cursor.fetchone()
+            return None if row is None else row["notification_id"]
+
+    def aggregate_heads(self, up_to: int, min_version: int) -> list[tuple[UUID, int]]:
+        """Aggregates whose histories up to a position reach a version, with the version they reach."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._aggregate_heads, (up_to, min_version))
+            return [(row["originator_id"], row["version"]) for row in cursor.fetchall()]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -46,3 +47,19 @@ class SealingSQLiteRecorder(Sealing, SQLiteApplicationRecorder):
     def insert_chain(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", rows)
+
+    def position_of(self, originator_id: UUID, version: int) -> int | None:
+        """The notification id of an aggregate's event at a version."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT rowid FROM {self.events_table_name} WHERE originator_id = ? "
+                           "AND originator_version = ?", (originator_id.hex, version))
+            row = cursor.fetchone()
+            return None if row is None else row[0]
+
+    def aggregate_heads(self, up_to: int, min_version: int) -> list[tuple[UUID, int]]:
+        """Aggregates whose histories up to a position reach a version, with the version they reach."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} "
+                           "WHERE rowid <= ? GROUP BY originator_id HAVING MAX(originator_version) >= ?",
+                           (up_to, min_version))
+            return [(UUID(row[0]), row[1]) for row in cursor.fetchall()]

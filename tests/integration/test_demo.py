@@ -11,6 +11,8 @@ import pytest
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.audit.log import LogFilter
+from pdsa_engine.audit.service import Audit
 from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.demo.six_projects import SIX_PROJECTS
 from pdsa_engine.projections import reading
@@ -31,6 +33,7 @@ def test_the_demo_loads_the_same_history_into_sqlite_and_postgresql(sqlite_url: 
         notifications = app.recorder.select_notifications(1, 100_000)
         histories.append([(n.originator_id, n.originator_version, n.topic, n.state) for n in notifications])
         app.close()
+        check_the_audit_of_the_demo(url, tmp_path)  # which records its exports
     assert len(histories[0]) > 2000
     assert histories[0] == histories[1], "the demo is deterministic: same ids, events and moments everywhere"
     charts = sorted(tmp_path.glob("*.png"))
@@ -71,4 +74,29 @@ def check_the_demo(database_url: str, loaded: dict[str, object], chart_folder: P
         if database_url.startswith("sqlite"):
             for number, one in enumerate(series):
                 render_chart(one, chart_folder / f"{plan.title[:20]}-{number}.png")
+    app.close()
+
+
+def check_the_audit_of_the_demo(database_url: str, folder: Path) -> None:
+    """Every demo project's history can be logged, replayed at every sign-off, and exported; all of it verifies."""
+    settings = settings_for(database_url)
+    app = open_application(settings)
+    audit = Audit(app, settings, open_projections(app, settings))
+    everything = audit.log(DEMO_ADMINISTRATOR, LogFilter())
+    assert len(everything) == app.recorder.max_notification_id()
+    assert all(line["what"] != line["event"] for line in everything), "every event has its sentence"
+    project_ids = {line["project_id"] for line in everything if line["event"] == "ImprovementProject.Created"}
+    for project_id in sorted(project_ids):
+        project = UUID(project_id)
+        lines = audit.log(DEMO_ADMINISTRATOR, LogFilter(project=project_id))
+        replayed = audit.replay(DEMO_ADMINISTRATOR, project)
+        assert replayed["version"] == app.load(ImprovementProject, project).version
+        assert audit.replay(DEMO_ADMINISTRATOR, project, version=1)["status"] == "draft"
+        for signoff in replayed["signoffs"]:
+            signed = audit.signoff(DEMO_ADMINISTRATOR, signoff["id"])
+            assert signed["project"]["version"] == (signed["signoff"]["decided_on_project_version"]
+                                                    or signed["signoff"]["requested_on_project_version"])
+        done = audit.export(DEMO_ADMINISTRATOR, project, "html", folder / f"{database_url[:6]}-{project_id}.html")
+        assert done["events"] == len(lines) > 0
+    assert audit.verify(DEMO_ADMINISTRATOR, []).holds
     app.close()

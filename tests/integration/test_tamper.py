@@ -3,7 +3,6 @@ database directly, is found by `audit verify`, which names the first position wh
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -16,41 +15,7 @@ from pdsa_engine.audit.service import Audit
 from pdsa_engine.audit.verify import Verification
 from pdsa_engine.config import Settings
 from tests.builders import ADMIN, AUDITOR, Programme, busy_cohort, database_app, settings_for
-
-
-class Database:
-    """Direct access to the stored rows, as someone with write access to the database (but not the key)."""
-
-    def __init__(self, url: str) -> None:
-        self.sqlite = url.startswith("sqlite")
-        self.url = url
-        self.events, self.id = ("stored_events", "rowid") if self.sqlite else ("pdsa_events", "notification_id")
-
-    def run(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
-        if self.sqlite:
-            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as connection:
-                return connection.execute(statement, params).fetchall()
-        with psycopg.connect(self.url, autocommit=True) as connection:
-            cursor = connection.execute(statement.replace("?", "%s"), params)
-            return cursor.fetchall() if cursor.description else []
-
-    def row(self, position: int) -> tuple[Any, ...]:
-        return self.run(f"SELECT originator_id, originator_version, topic, state FROM {self.events} "
-                        f"WHERE {self.id} = ?", position)[0]
-
-    def put(self, position: int, row: tuple[Any, ...]) -> None:
-        self.run(f"UPDATE {self.events} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
-                 f"WHERE {self.id} = ?", *row, position)
-
-    def insert(self, position: int, row: tuple[Any, ...]) -> None:
-        self.run(f"INSERT INTO {self.events} ({self.id}, originator_id, originator_version, topic, state) "
-                 "VALUES (?, ?, ?, ?, ?)", position, *row)
-
-    def renumber_after(self, position: int) -> None:
-        """Moves every event after a position one place up, making room for a forged one."""
-        for table, column in ((self.events, self.id), ("pdsa_audit_chain", "notification_id")):
-            self.run(f"UPDATE {table} SET {column} = -{column} - 1 WHERE {column} > ?", position)
-            self.run(f"UPDATE {table} SET {column} = -{column} WHERE {column} < 0")
+from tests.support.database import Database
 
 
 def history(url: str) -> tuple[Audit, Database, int]:
@@ -145,7 +110,7 @@ def test_verify_names_the_first_position_where_the_history_breaks(database_url: 
 
 def test_a_checkpoint_exposes_a_deleted_tail_and_a_rewritten_one(database_url: str, tmp_path: Any) -> None:
     audit, db, end = history(database_url)
-    _, checkpoint = audit.checkpoint(ADMIN, tmp_path / "kept-by-the-auditor.json")
+    _, checkpoint, _ = audit.checkpoint(ADMIN, tmp_path / "kept-by-the-auditor.json")
     db.run(f"DELETE FROM {db.events} WHERE {db.id} > ?", end - 10)  # events and seals alike
     db.run("DELETE FROM pdsa_audit_chain WHERE notification_id > ?", end - 10)
     assert verified(audit).holds, "a consistent truncation leaves no broken link..."
@@ -153,7 +118,7 @@ def test_a_checkpoint_exposes_a_deleted_tail_and_a_rewritten_one(database_url: s
     assert not result.holds and result.first_break[0] == end - 9  # ...but the checkpoint names where it ends
 
     rewritten_audit, db, end = history(_fresh(database_url, tmp_path))
-    _, checkpoint = rewritten_audit.checkpoint(ADMIN, tmp_path / "before-the-rewrite.json")
+    _, checkpoint, _ = rewritten_audit.checkpoint(ADMIN, tmp_path / "before-the-rewrite.json")
     _rewrite_tail_with_links(db, start=end - 20)
     auditor_key = tmp_path / "auditor" / "audit-ed25519.pem"  # an auditor's copy: the public key only
     auditor_key.parent.mkdir()
