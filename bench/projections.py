@@ -54,12 +54,16 @@ def report(label: str, url: str) -> None:
 
     bare = events / best(read_all)
     print(f"\n{label}: projections over {events} events; bare read (select_notifications) {bare:,.0f} events/s")
-    print(f"  {'view':<12}{'rebuild ev/s':>14}{'of bare':>9}{'catch-up ev/s':>16}{'of bare':>9}")
-    for name in [*(v.name for v in views.views), "all"]:
-        names = None if name == "all" else [name]
+    print(f"  {'view':<14}{'rebuild ev/s':>14}{'of bare':>9}{'catch-up ev/s':>16}{'of bare':>9}")
+    single = [view.name for view in views.views]
+    # The audit view rebuilds each aggregate's state before and after every event, a different order of work from
+    # the others; the rows without it show what the read-side views cost on their own.
+    groups = {**{name: [name] for name in single}, "all": None,
+              "all but audit": [name for name in single if name != "audit"]}
+    for name, names in groups.items():
         rebuild = events / best(partial(views.rebuild, names))
         catch_up = events / best(partial(_catch_up_from_empty, views, names))
         goal = "  (goal ≥ 25%)" if name == "all" else ""
-        print(f"  {name:<12}{rebuild:>14,.0f}{rebuild / bare:>9.0%}{catch_up:>16,.0f}{catch_up / bare:>9.0%}{goal}")
+        print(f"  {name:<14}{rebuild:>14,.0f}{rebuild / bare:>9.0%}{catch_up:>16,.0f}{catch_up / bare:>9.0%}{goal}")
     views.store.close()
     app.close()

@@ -10,6 +10,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -30,16 +31,81 @@ def flatten(aggregate: Any) -> dict[str, str]:
     return flat
 
 
+def changed_fields(before: Any, after: Any) -> list[dict[str, str | None]]:
+    """The same as differences(flatten(before), flatten(after)), walking only the parts of the two states that
+    are not the very same objects. Aggregates change copy-on-write, so whatever an event left alone is shared
+    between before and after; a series of hundreds of points is not walked again for every point added."""
+    old: dict[str, str] = {}
+    new: dict[str, str] = {}
+    _compare("", _top_level(before), _top_level(after), old, new)
+    return differences(old, new)
+
+
+_MISSING = object()
+
+
+def _top_level(aggregate: Any) -> dict[str, Any]:
+    if aggregate is None:
+        return {}
+    personal = type(aggregate).__name__ == "Person"
+    items = aggregate.items() if isinstance(aggregate, dict) else vars(aggregate).items()
+    return {name: value for name, value in items
+            if name not in _HIDDEN and not (personal and name in PERSONAL)}
+
+
+def _compare(path: str, old: Any, new: Any, old_flat: dict[str, str], new_flat: dict[str, str]) -> None:
+    if old is new:
+        return
+    if type(old) is dict and type(new) is dict:
+        # Only the keys whose values are not the very same object: a dict of hundreds of data points gains one.
+        changed = [key for key, value in old.items() if new.get(key, _MISSING) is not value]
+        changed += [key for key in new.keys() - old.keys()]
+        for key in changed:
+            _compare(f"{path}.{_scalar(key)}" if path else key, old.get(key, _MISSING), new.get(key, _MISSING),
+                     old_flat, new_flat)
+        return
+    old_parts, new_parts = _parts(old), _parts(new)
+    if old_parts is not None and new_parts is not None and type(old) is type(new):
+        for key in old_parts.keys() | new_parts.keys():
+            _compare(f"{path}.{key}", old_parts.get(key, _MISSING), new_parts.get(key, _MISSING),
+                     old_flat, new_flat)
+        return
+    if old is not _MISSING:
+        _walk(path, old, old_flat)
+    if new is not _MISSING:
+        _walk(path, new, new_flat)
+
+
+def _parts(value: Any) -> dict[str, Any] | None:
+    """The named parts of a cycle ledger, a driver diagram or a dataclass, as _walk descends into them (lists are
+    walked whole: their items are named by identity, which _walk works out)."""
+    if value is _MISSING or _is_scalar(value):
+        return None
+    if hasattr(value, "refs") and hasattr(value, "find"):
+        return {str(ref.cycle_id): ref for ref in value.refs}
+    if hasattr(value, "nodes") and hasattr(value, "children"):
+        return {str(node.node_id): node for node in value.nodes}
+    names = _field_names(type(value))
+    return None if names is None else {name: getattr(value, name) for name in names}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+
+
 def _walk(path: str, value: Any, flat: dict[str, str]) -> None:
-    if hasattr(value, "refs") and hasattr(value, "find"):  # a CycleLedger: its cycles by id
+    if _is_scalar(value):
+        flat[path] = _scalar(value)
+    elif hasattr(value, "refs") and hasattr(value, "find"):  # a CycleLedger: its cycles by id
         for ref in value.refs:
             _walk(f"{path}.{ref.cycle_id}", ref, flat)
     elif hasattr(value, "nodes") and hasattr(value, "children"):  # a DriverDiagram: its nodes by id
         for node in value.nodes:
             _walk(f"{path}.{node.node_id}", node, flat)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for f in fields(value):
-            _walk(f"{path}.{f.name}", getattr(value, f.name), flat)
+    elif (names := _field_names(type(value))) is not None:
+        for name in names:
+            _walk(f"{path}.{name}", getattr(value, name), flat)
     elif isinstance(value, dict):
         for key, item in value.items():
             _walk(f"{path}.{_scalar(key)}", item, flat)

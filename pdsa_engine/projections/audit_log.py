@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.audit.sentences import EVENT_NAMES, PERSON_FIELDS, PERSON_LISTS
-from pdsa_engine.audit.state import PERSONAL, differences, flatten
+from pdsa_engine.audit.state import PERSONAL, changed_fields
 from pdsa_engine.projections.runner import Change, View
 from pdsa_engine.projections.store import METADATA, dumps, upsert
 
@@ -34,7 +34,7 @@ AUDIT = Table(
 
 class AuditLogView(View):
     name = "audit"
-    version = 2
+    version = 3
     tables = (AUDIT,)
     handles = frozenset(EVENT_NAMES)
 
@@ -74,13 +74,11 @@ class AuditLogView(View):
             first, last = min(numbers), max(numbers)
             uuid = UUID(aggregate_id)
             aggregate = self.app.repository.get(uuid, version=first - 1) if first > 1 else None
-            before = flatten(aggregate) if aggregate is not None else {}
             for domain_event in self.app.events.get(uuid, gt=first - 1, lte=last):
-                aggregate = domain_event.mutate(copy(aggregate) if aggregate is not None else None)
-                after = flatten(aggregate)
-                found[(aggregate_id, domain_event.originator_version)] = (differences(before, after),
+                before = aggregate
+                aggregate = domain_event.mutate(copy(before) if before is not None else None)
+                found[(aggregate_id, domain_event.originator_version)] = (changed_fields(before, aggregate),
                                                                           _project_of(aggregate))
-                before = after
         return found
 
 

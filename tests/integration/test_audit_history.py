@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -209,3 +210,17 @@ def test_an_export_refuses_to_overwrite_and_records_nothing_it_did_not_write(sql
     assert history.app.recorder.max_notification_id() == before
     history.audit.export(AUDITOR, project, "html", taken, replace_file=True)
     assert "<!DOCTYPE html>" in taken.read_text() and history.app.recorder.max_notification_id() == before + 1
+
+
+def test_replay_reads_the_short_histories_of_a_project_together_exactly_as_one_by_one(database_url: str) -> None:
+    history = History(database_url).eventful()
+    project = history.app.repository.get(history.active.project)
+    owned = [*project.cycles, *project.signoff_ids]
+    unknown = uuid4()
+
+    together = history.app.recorder.select_histories([*owned, unknown])  # type: ignore[attr-defined]
+
+    assert len(owned) >= 3
+    assert together.keys() == set(owned)
+    for aggregate_id in owned:
+        assert together[aggregate_id] == history.app.recorder.select_events(aggregate_id)
