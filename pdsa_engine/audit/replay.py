@@ -24,6 +24,7 @@ from pdsa_engine.application import PdsaApplication
 from pdsa_engine.audit.snapshots import SealedSnapshots
 from pdsa_engine.audit.state import differences, flatten
 from pdsa_engine.errors import InvalidInput, NotFound
+from pdsa_engine.stores import select_histories
 
 # Left out when two replays are compared: when they were taken, and the summaries of what is compared in full.
 _NOT_COMPARED = ("version", "as_of", "last_activity", "cycles", "signoffs")
@@ -73,12 +74,8 @@ class Replay:
 
     def _replayed_together(self, aggregate_ids: list[UUID], moment: datetime | None) -> list[Any]:
         """Aggregates with short histories (cycles, sign-offs: a handful of events each) at a moment, those that
-        existed then, read in one query: one query each would cost a round trip each, hundreds for a project."""
-        recorder = self.app.recorder
-        if hasattr(recorder, "select_histories"):
-            histories = recorder.select_histories(aggregate_ids)
-        else:  # the library's in-memory recorder, in tests of logic
-            histories = {aggregate_id: recorder.select_events(aggregate_id) for aggregate_id in aggregate_ids}
+        existed then, read together."""
+        histories = select_histories(self.app.recorder, aggregate_ids)
         replayed = (_folded(map(self.app.mapper.to_domain_event, histories.get(aggregate_id, [])), moment)
                     for aggregate_id in aggregate_ids)
         return [aggregate for aggregate in replayed if aggregate is not None]

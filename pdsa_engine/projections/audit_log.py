@@ -17,6 +17,7 @@ from pdsa_engine.audit.sentences import EVENT_NAMES, PERSON_FIELDS, PERSON_LISTS
 from pdsa_engine.audit.state import PERSONAL, changed_fields
 from pdsa_engine.projections.runner import Change, View
 from pdsa_engine.projections.store import METADATA, dumps, upsert
+from pdsa_engine.stores import select_histories
 
 AUDIT = Table(
     "view_audit", METADATA,
@@ -65,20 +66,25 @@ class AuditLogView(View):
         upsert(connection, AUDIT, rows, "position")
 
     def _states(self, changes: Sequence[Change]) -> dict[tuple[str, int], tuple[list[Any], str | None]]:
-        """For each event: the fields it changed and its project, replaying each aggregate once per batch."""
+        """For each event: the fields it changed and its project, replaying each aggregate once per batch, all
+        of their histories read in one query."""
         versions: dict[str, list[int]] = {}
         for change in changes:
             versions.setdefault(change.aggregate_id, []).append(change.version)
+        histories = select_histories(self.app.recorder, [UUID(aggregate_id) for aggregate_id in versions])
         found: dict[tuple[str, int], tuple[list[Any], str | None]] = {}
         for aggregate_id, numbers in versions.items():
             first, last = min(numbers), max(numbers)
-            uuid = UUID(aggregate_id)
-            aggregate = self.app.repository.get(uuid, version=first - 1) if first > 1 else None
-            for domain_event in self.app.events.get(uuid, gt=first - 1, lte=last):
+            aggregate = None
+            for stored in histories[UUID(aggregate_id)]:
+                if stored.originator_version > last:  # stored after this batch's end: a later batch's
+                    break
                 before = aggregate
+                domain_event = self.app.mapper.to_domain_event(stored)
                 aggregate = domain_event.mutate(copy(before) if before is not None else None)
-                found[(aggregate_id, domain_event.originator_version)] = (changed_fields(before, aggregate),
-                                                                          _project_of(aggregate))
+                if stored.originator_version >= first:
+                    found[(aggregate_id, stored.originator_version)] = (changed_fields(before, aggregate),
+                                                                        _project_of(aggregate))
         return found
 
 
