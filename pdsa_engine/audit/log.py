@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from pdsa_engine.audit.sentences import EVENT_NAMES, sentence
-from pdsa_engine.clock import LOCAL_ZONE
+from pdsa_engine.clock import LOCAL_ZONE, utc_text
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.projections.audit_log import AUDIT
 from pdsa_engine.projections.store import ViewStore
@@ -59,9 +59,9 @@ def read_log(store: ViewStore, chosen: LogFilter, language: str, name_of: Callab
     if chosen.event:
         query = query.where(AUDIT.c.event == chosen.event)
     if chosen.since:
-        query = query.where(AUDIT.c.at >= _utc(chosen.since))
+        query = query.where(AUDIT.c.at >= utc_text(chosen.since))
     if chosen.until:
-        query = query.where(AUDIT.c.at <= _utc(chosen.until))
+        query = query.where(AUDIT.c.at <= utc_text(chosen.until))
     with store.engine.connect() as connection:
         rows = list(connection.execute(query))
     return [_line(row, language, name_of) for row in rows]
@@ -95,7 +95,3 @@ def _named(change: dict[str, Any], name_of: Callable[[str], str]) -> dict[str, A
 def _names(value: str | None, name_of: Callable[[str], str]) -> str | None:
     """Ids of people (one, or a list as flattened) as their current names."""
     return value and ", ".join(name_of(part) for part in value.split(", "))
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()

@@ -19,7 +19,7 @@ import pickle
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -31,6 +31,7 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, LargeBinary, String,
 
 from pdsa_engine import aggregates
 from pdsa_engine.audit.keys import AuditKey
+from pdsa_engine.clock import utc_text
 from pdsa_engine.projections.store import METADATA, upsert
 
 EVERY = 200  # versions between snapshots; only aggregates with at least this many events get any
@@ -80,7 +81,7 @@ class SealedSnapshots:
         if version is not None:
             query = query.where(SNAPSHOTS.c.version <= version)
         if moment is not None:
-            query = query.where(SNAPSHOTS.c.at <= _utc(moment))
+            query = query.where(SNAPSHOTS.c.at <= utc_text(moment))
         with self.engine.connect() as connection:
             for row in connection.execute(query):
                 if row.format == state_format() and self.problem(row) is None:
@@ -147,7 +148,7 @@ class SealedSnapshots:
         (_, _, link, _), = self.recorder.select_chain(position, 1)
         state = pickle.dumps(Snapshot.take(aggregate), protocol=pickle.HIGHEST_PROTOCOL)
         row = {"aggregate_id": str(aggregate.id), "version": aggregate.version, "position": position,
-               "at": _utc(aggregate.modified_on), "format": state_format(), "state": state}
+               "at": utc_text(aggregate.modified_on), "format": state_format(), "state": state}
         digest = _digest(row["aggregate_id"], aggregate.version, position, link, row["at"], row["format"], state)
         return {**row, "seal": self.key.seal_snapshot(digest)}
 
@@ -161,7 +162,3 @@ def _digest(aggregate_id: str, version: int, position: int, link: bytes, at: str
         digest.update(len(text).to_bytes(4, "big") + text.encode())
     digest.update(hashlib.sha256(state).digest())
     return digest.digest()
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()

@@ -15,7 +15,7 @@ import base64
 import hmac
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -133,8 +133,7 @@ def _check(checkpoint: Checkpoint, links_at: dict[int, bytes], last: int,
 
 def make_checkpoint(key: AuditKey, verification: Verification, now: datetime) -> Checkpoint:
     unsigned = Checkpoint(verification.position, verification.head, now.isoformat(), key.fingerprint, b"")
-    return Checkpoint(unsigned.position, unsigned.head, unsigned.made_at, unsigned.key_fingerprint,
-                      key.sign(unsigned.message))
+    return replace(unsigned, signature=key.sign(unsigned.message))
 
 
 def write_checkpoint(checkpoint: Checkpoint, path: Path) -> Path:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, select
+from sqlalchemy.engine import Connection
 
 from pdsa_engine.projections.dashboard import COHORTS, PROJECTS
 from pdsa_engine.projections.series import SERIES, SERIES_CYCLES, ordered_points
@@ -23,10 +24,9 @@ NameOf = Callable[[str], str]
 def series(store: ViewStore, measure_id: str) -> dict[str, Any] | None:
     """A measure's series with its analysis and the cycles that name it, or None if there is no such measure."""
     with store.engine.connect() as connection:
-        row = connection.execute(select(SERIES.c.document).where(SERIES.c.measure_id == measure_id)).scalar()
-        if row is None:
+        document = _document(connection, SERIES.c.measure_id, measure_id)
+        if document is None:
             return None
-        document = json.loads(row)
         cycles = [json.loads(r) for r in connection.execute(
             select(SERIES_CYCLES.c.document).where(SERIES_CYCLES.c.project_id == document.get("project_id"))
         ).scalars()]
@@ -60,19 +60,17 @@ def cohort_summaries(store: ViewStore) -> list[dict[str, Any]]:
 def project_people(store: ViewStore, project_id: str) -> dict[str, str] | None:
     """Who the project's participant and sponsor are, for deciding who may read its views."""
     with store.engine.connect() as connection:
-        row = connection.execute(select(PROJECTS.c.document).where(PROJECTS.c.project_id == project_id)).scalar()
-    if row is None:
+        document = _document(connection, PROJECTS.c.project_id, project_id)
+    if document is None:
         return None
-    document = json.loads(row)
     return {"participant_id": document["participant_id"], "sponsor_id": document["sponsor_id"]}
 
 
 def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: datetime) -> dict[str, Any] | None:
     with store.engine.connect() as connection:
-        row = connection.execute(select(COHORTS.c.document).where(COHORTS.c.cohort_id == cohort_id)).scalar()
-        if row is None:
+        cohort = _document(connection, COHORTS.c.cohort_id, cohort_id)
+        if cohort is None:
             return None
-        cohort = json.loads(row)
         projects = [json.loads(r) for r in connection.execute(
             select(PROJECTS.c.document).where(PROJECTS.c.cohort_id == cohort_id).order_by(PROJECTS.c.project_id)
         ).scalars()]
@@ -98,6 +96,12 @@ def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: dat
         "projects": [_project(p, person, signals, now) for p in projects],
         "sponsors": _sponsors(projects, person),
     }
+
+
+def _document(connection: Connection, key: Column[str], value: str) -> dict[str, Any] | None:
+    """The stored document of one row of a view, by its key."""
+    text = connection.execute(select(key.table.c.document).where(key == value)).scalar()
+    return None if text is None else json.loads(text)
 
 
 def _people(name_of: NameOf) -> Callable[[str | None], dict[str, str] | None]:
