@@ -55,6 +55,7 @@ def long_project(programme: Programme, events: int) -> UUID:
         programme.complete(cycle, "adapt")
         previous = cycle
     points = events - 15 - MEASURES * 2 - 6 * (events // 50)
+    programme.years_later(points // MEASURES // 365 + 1)  # so that every day recorded has begun
     for number in range(points):
         day = date(2031, 1, 1) + timedelta(days=number // MEASURES)
         programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measures[number % MEASURES],

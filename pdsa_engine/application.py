@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
 from pdsa_engine.aggregates.charter import MeasureDefinition
-from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
 from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.person import EmailClaim, Installation, Person
@@ -61,8 +61,11 @@ class PdsaApplication(ApplicationBase):
 
     def create_cohort(self, actor: str, cmd: cohorts.CreateCohort) -> UUID:
         stamp = self.acting(actor, Role.ADMINISTRATOR)
+        taken = Refused(f"a cohort named {cmd.name!r} already exists; give the new one another name")
+        if CohortNameClaim.id_for(cmd.name) in self.repository:
+            raise taken
         cohort = Cohort.create(self.new_id(), stamp, cmd.name, cmd.start, cmd.end)
-        self.save(cohort)
+        self._save_claim(cohort, CohortNameClaim.claim(stamp, cmd.name, cohort.id), taken=taken)
         return cohort.id
 
     def schedule_module(self, actor: str, cmd: cohorts.ScheduleModule) -> None:
@@ -157,7 +160,8 @@ class PdsaApplication(ApplicationBase):
         )
         project.define_measure(stamp, definition)
         series = MeasureSeries.open(
-            definition.measure_id, stamp, project.id, project.participant_id, cmd.chart, cmd.frequency
+            definition.measure_id, stamp, project.id, project.participant_id, cmd.chart, cmd.frequency,
+            project.cohort_start,
         )
         self.save(project, series)
         return definition.measure_id

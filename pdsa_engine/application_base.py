@@ -5,6 +5,8 @@ The commands themselves are in application.py; this base keeps them to a few lin
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable
 from copy import copy
 from typing import Any, TypeVar
@@ -14,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 from eventsourcing.utils import Environment
 
-from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.person import EmailClaim, Person
@@ -26,6 +28,12 @@ from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenie
 from pdsa_engine.persistence import register_transcodings
 
 A = TypeVar("A")
+R = TypeVar("R")
+
+# A collision means another process saved the same aggregate a moment before: a short, random pause, growing
+# with each attempt, lets the racing writers fall out of step.
+CONFLICT_ATTEMPTS = 10
+CONFLICT_PAUSE, CONFLICT_PAUSE_MOST = 0.01, 0.5  # seconds; attempt k waits up to CONFLICT_PAUSE × 2^k, capped
 
 _KIND_NAMES = {
     Person: "person", Cohort: "cohort", ImprovementProject: "project", PDSACycle: "cycle",
@@ -65,6 +73,22 @@ class ApplicationBase(Application):
             raise ConcurrentModification(
                 "someone else changed this record at the same moment; nothing was saved — look again and retry"
             ) from conflict
+
+    def run_command(self, action: Callable[[Any, Any, Any], R], actor: str | None, cmd: Any,
+                    retry_on_conflict: bool = True) -> R:
+        """Runs one command method. A command that lost a race to another writer of the same aggregate is run
+        again on the fresh state, a few times with jitter: the aggregates check every rule again, so a real
+        conflict is still refused (Refused), and writes that merely collided in time both succeed. A caller
+        that decided on a version it saw (an HTTP If-Match) passes ``retry_on_conflict=False``: the state it
+        decided on is gone, so the conflict is theirs to see."""
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return action(self, actor, cmd)
+            except ConcurrentModification:
+                if not retry_on_conflict or attempt == CONFLICT_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # -- who is acting, and loading ------------------------------------------------------------------
 
@@ -108,12 +132,13 @@ class ApplicationBase(Application):
         if EmailClaim.id_for(email) in self.repository:
             raise Refused(f"{email} already belongs to a registered person")
 
-    def _save_claim(self, *aggregates: Any) -> None:
-        """Saves aggregates that include e-mail claims: a collision means someone registered the address first."""
+    def _save_claim(self, *aggregates: Any, taken: Refused | None = None) -> None:
+        """Saves aggregates that include claims (of an e-mail address, a cohort's name): a collision on a
+        claim's id means someone claimed the same first, at the same moment."""
         try:
             self.save(*aggregates)
         except ConcurrentModification:
-            claims = [a for a in aggregates if isinstance(a, EmailClaim)]
+            claims = [a for a in aggregates if isinstance(a, (EmailClaim, CohortNameClaim))]
             if any(claim.id in self.repository for claim in claims):
-                raise Refused("that e-mail address was registered by someone else at the same moment") from None
+                raise taken or Refused("that e-mail address was registered by someone else at the same moment") from None
             raise

@@ -3,22 +3,24 @@
 PDSA_DATABASE_URL  where the events live: ``sqlite:///path/to/file.sqlite`` or ``postgresql://user:pw@host:port/db``;
                    default: the embedded SQLite file ``./var/pdsa.sqlite``.
 PDSA_ACTOR         the acting person (id or e-mail) when ``--as`` is not given.
-PDSA_AUDIT_KEY     the private key that seals the history; default ``./var/keys/audit-ed25519.pem``. Keep it,
-                   and a copy, outside the database: whoever can write the database must not be able to read it.
+PDSA_AUDIT_KEY     the private key that seals the history. By default it lives with the database it seals: beside an
+                   SQLite file in ``keys/audit-ed25519.pem`` (``./var/keys/`` for the default database), for
+                   PostgreSQL in ``./var/keys/HOST-PORT-DATABASE/``. Keep it, and a copy, outside the database:
+                   whoever can write the database must not be able to read it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from pdsa_engine.errors import InvalidInput
 
 DEFAULT_DATABASE_FILE = Path("var") / "pdsa.sqlite"
-DEFAULT_AUDIT_KEY = Path("var") / "keys" / "audit-ed25519.pem"
+KEY_FILE_NAME = "audit-ed25519.pem"
 DEFAULT_CHECKPOINTS = Path("var") / "checkpoints"
 _SQLITE_SCHEMES = ("sqlite",)
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
@@ -28,19 +30,32 @@ _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 class Settings:
     database_url: str
     actor: str | None = None
-    audit_key: Path = DEFAULT_AUDIT_KEY
+    audit_key: Path = Path("var") / "keys" / KEY_FILE_NAME
     checkpoints: Path = DEFAULT_CHECKPOINTS
+    # Only the commands that set a system up (init, demo, run, the first person) may create a database;
+    # any other command on a path where there is none says so, instead of answering from an empty one.
+    create_database: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+        """Raises InvalidInput naming the variable when PDSA_DATABASE_URL is not a database URL."""
         environ = os.environ if environ is None else environ
         here = (cwd or Path.cwd()).resolve()
-        return cls(
+        settings = cls(
             database_url=environ.get("PDSA_DATABASE_URL") or f"sqlite:///{here / DEFAULT_DATABASE_FILE}",
             actor=environ.get("PDSA_ACTOR") or None,
-            audit_key=Path(environ.get("PDSA_AUDIT_KEY") or here / DEFAULT_AUDIT_KEY),
             checkpoints=here / DEFAULT_CHECKPOINTS,
         )
+        given_key = environ.get("PDSA_AUDIT_KEY")
+        return replace(settings, audit_key=Path(given_key) if given_key else settings.default_audit_key(here))
+
+    def default_audit_key(self, here: Path) -> Path:
+        """The key beside the database it seals, so that a second database never reuses the first one's key."""
+        if self.is_sqlite:
+            return self.sqlite_path.resolve().parent / "keys" / KEY_FILE_NAME
+        parts = self._parts
+        server = f"{parts.hostname or 'localhost'}-{parts.port or 5432}-{unquote(parts.path[1:]) or 'postgres'}"
+        return here / "var" / "keys" / server / KEY_FILE_NAME
 
     @property
     def _parts(self) -> SplitResult:

@@ -8,7 +8,9 @@
      ├── NotFound                     exit 4  no such person, cohort, project, cycle, sign-off or measure
      ├── ConcurrentModification       exit 5  someone else changed the same record first; nothing was saved
      ├── HistoryBroken                exit 6  the stored history does not verify: it was changed afterwards
-     └── DatabaseUnavailable          exit 1  the database cannot be reached or opened
+     ├── DatabaseUnavailable          exit 1  the database cannot be reached or opened, or there is none
+     ├── AuditKeyUnusable             exit 1  the audit key file cannot be read, written or understood
+     └── UnexpectedFailure            exit 1  a fault of the engine's own: the message says what to report
 
 Whatever is raised, nothing has been stored: commands save only after every check has passed.
 """
@@ -71,3 +73,13 @@ class HistoryBroken(PdsaError):
 class DatabaseUnavailable(PdsaError):
     exit_code = 1
     code = "database_unavailable"
+
+
+class AuditKeyUnusable(PdsaError):
+    exit_code = 1
+    code = "audit_key_unusable"
+
+
+class UnexpectedFailure(PdsaError):
+    exit_code = 1
+    code = "unexpected"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
@@ -32,19 +33,55 @@ def open_application(
     The library would run its CREATE statements on every start; on PostgreSQL two processes doing that at once
     collide ("tuple concurrently updated"). So the tables are looked for first and created only when missing,
     one process at a time.
+
+    Only settings that allow it (the set-up commands) create a database; otherwise a missing one is an error.
     """
-    settings.prepare()
+    if settings.is_sqlite and not settings.create_database and not settings.sqlite_path.is_file():
+        raise _no_database(settings)
+    app: PdsaApplication | None = None
     try:
+        if settings.create_database:
+            settings.prepare()
         recorder_class = _recorder_class(settings)
         env = {**settings.eventsourcing_env(), "CREATE_TABLE": "no",
                "APPLICATION_RECORDER_TOPIC": get_topic(recorder_class)}
         app = PdsaApplication(env, clock=clock, new_id=new_id)
         if not app.recorder.has_tables():
+            if not settings.create_database:
+                raise _no_database(settings)
             app.recorder.create_tables()
         app.recorder.sealer = audit_key(settings, store_is_empty=is_empty(app))
         return app
-    except (PersistenceError, OSError) as problem:
-        raise DatabaseUnavailable(f"cannot open the database {settings.describe()}: {problem}") from None
+    except BaseException as problem:
+        if app is not None:
+            app.close()  # no connection is left open behind a failure
+        if isinstance(problem, (PersistenceError, OSError, sqlite3.Error)):
+            raise database_problem(settings, problem) from None
+        raise
+
+
+def database_problem(settings: Settings, problem: BaseException) -> DatabaseUnavailable:
+    """A failure of the database, said as what it means to the person running the command."""
+    text = str(problem)
+    where = settings.describe()
+    if "not a database" in text or "malformed" in text:
+        return DatabaseUnavailable(f"{where} is not a pdsa database, or it is damaged ({text}): check "
+                                   "PDSA_DATABASE_URL, or restore the file from its backup")
+    if "unable to open database file" in text or "readonly" in text or "read-only" in text or \
+            isinstance(problem, PermissionError):
+        return DatabaseUnavailable(f"cannot open {where} for writing ({text}): the file and its folder must be "
+                                   "writable (is the disk read-only or full?)")
+    if isinstance(problem, OSError) and problem.filename:
+        return DatabaseUnavailable(f"cannot create {problem.filename} for the database {where}: {problem.strerror} "
+                                   "— choose a writable place with PDSA_DATABASE_URL")
+    return DatabaseUnavailable(f"the database {where} failed: {text}")
+
+
+def _no_database(settings: Settings) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"there is no pdsa database at {settings.describe()} (PDSA_DATABASE_URL): create one with `pdsa init`, "
+        "or check the path"
+    )
 
 
 def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
@@ -52,7 +89,9 @@ def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
     (a lost key is restored from its backup, not silently replaced), so without it nothing can be stored."""
     if settings.audit_key.exists():
         return load_key(settings.audit_key)
-    return create_key(settings.audit_key) if store_is_empty else None
+    if not store_is_empty:
+        return None
+    return create_key(settings.audit_key)
 
 
 def open_projections(app: PdsaApplication, settings: Settings) -> Projections:

@@ -18,7 +18,7 @@ from pdsa_engine.commands import projects as projects_
 from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_application
 
-MOMENT = datetime(2031, 1, 6, 9, 0, tzinfo=timezone.utc)
+MOMENT = datetime(2034, 12, 4, 9, 0, tzinfo=timezone.utc)
 
 ADMIN = "ada.admin@example.dk"
 PARTICIPANT = "per.participant@example.dk"
@@ -42,7 +42,8 @@ def settings_for(url: str) -> Settings:
     """The settings of a test database: its audit key and checkpoints in a folder of their own, the same for
     every application and process that opens that database."""
     folder = Path(tempfile.gettempdir()) / "pdsa-test-keys" / hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Settings(database_url=url, audit_key=folder / "audit-ed25519.pem", checkpoints=folder / "checkpoints")
+    return Settings(database_url=url, audit_key=folder / "audit-ed25519.pem", checkpoints=folder / "checkpoints",
+                    create_database=True)
 
 
 def database_app(url: str, clock: SimulatedClock | None = None) -> PdsaApplication:
@@ -64,11 +65,18 @@ class Programme:
     def __init__(self, app: PdsaApplication) -> None:
         self.app = app
         self.clock = app.clock
+        self.cohorts_made = 0
 
     def run(self, actor: str | None, method: Any, model: Any, **fields: Any) -> Any:
         if isinstance(self.clock, SimulatedClock):
             self.clock.advance(timedelta(minutes=1))
         return method(self.app, actor, parse(model, {k: v for k, v in fields.items() if v is not None}))
+
+    def years_later(self, years: int) -> Programme:
+        """Moves time on, so that years of data can be recorded for periods that have then begun."""
+        assert isinstance(self.clock, SimulatedClock), "only a simulated clock can be moved"
+        self.clock.advance(timedelta(days=365 * years))
+        return self
 
     def people(self) -> Programme:
         A = PdsaApplication
@@ -81,9 +89,11 @@ class Programme:
             self.run(ADMIN, A.add_person, people.AddPerson, name=name, email=email, role=roles)
         return self
 
-    def cohort(self, start: date = date(2031, 1, 10), end: date = date(2031, 12, 12)) -> UUID:
-        return self.run(ADMIN, PdsaApplication.create_cohort, cohorts.CreateCohort, name="Hold 2031", start=start,
-                        end=end)
+    def cohort(self, start: date = date(2031, 1, 10), end: date = date(2031, 12, 12), name: str | None = None) -> UUID:
+        """A cohort; each one gets a name of its own (names are unique) unless the test gives one."""
+        self.cohorts_made += 1
+        name = name or ("Hold 2031" if self.cohorts_made == 1 else f"Hold 2031 ({self.cohorts_made})")
+        return self.run(ADMIN, PdsaApplication.create_cohort, cohorts.CreateCohort, name=name, start=start, end=end)
 
     def enrol(self, cohort: UUID, person: str = PARTICIPANT, region: str = "Region Midtjylland",
               sector: str = "regional") -> None:
@@ -188,3 +198,14 @@ def busy_cohort(programme: Programme, projects: int, cycles_per_project: int, po
             command(me, A.record_data, projects_.RecordData, measure=measure, period=f"{year}-W{number:02d}",
                     value=str(40 + week % 7 - (8 if week > points_per_project // 2 else 0)))
     return made
+
+
+class RunningClock:
+    """Real time, moved to start at a fixed moment: commands through the CLI happen in order, seconds apart,
+    on the dates the tests were written for, whatever today's date is."""
+
+    def __init__(self, start: datetime = MOMENT) -> None:
+        self._offset = start - datetime.now(timezone.utc)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from pdsa_engine.cli import main
-from tests.builders import settings_for
+from pdsa_engine.config import Settings
+from pdsa_engine.runtime import open_application
+from tests.builders import RunningClock, settings_for
 from tests.support.cli import Pdsa, Result
 from tests.support.postgres import TemporaryPostgres
 
@@ -52,10 +54,15 @@ def pdsa(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     monkeypatch.setenv("PDSA_AUDIT_KEY", str(settings_for(sqlite_url).audit_key))
     monkeypatch.setenv("COLUMNS", "200")
 
+    clock = RunningClock()
+
+    def pinned_in_time(settings: Settings) -> object:
+        return open_application(settings, clock=clock)
+
     def run(*args: str) -> Result:
         capsys.readouterr()
         with pytest.raises(SystemExit) as done:
-            main(list(args))
+            main(list(args), app_factory=pinned_in_time)
         captured = capsys.readouterr()
         return Result(int(done.value.code or 0), captured.out, captured.err)
 

@@ -12,12 +12,14 @@ a safe copy, which is what the application hands out from its aggregate cache.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from pdsa_engine.aggregates.values import Actor, Role, Stamp
-from pdsa_engine.errors import PermissionDenied, Refused
+from pdsa_engine.clock import local_date
+from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
 
 
 class PdsaAggregate(Aggregate):
@@ -47,3 +49,12 @@ def require_person(stamp: Stamp, person_id: UUID, role: Role, what: str) -> None
     """Refuse unless the acting person is exactly ``person_id`` acting as ``role``."""
     if stamp.by.role != role or stamp.by.person_id != person_id:
         raise PermissionDenied(f"only the {what} may do this")
+
+
+def check_moment(field: str, on: date, now: datetime, not_before: date, earliest_is: str) -> None:
+    """What happened on a day happened by today, and not before the project's time began."""
+    today = local_date(now)
+    if on > today:
+        raise InvalidInput(field, f"{on} is in the future; record what has happened, by today ({today})")
+    if on < not_before:
+        raise InvalidInput(field, f"{on} is before {earliest_is} ({not_before})")

@@ -1,19 +1,24 @@
 """A cohort ("hold"): its dates and module schedule, seat quotas per region × sector, enrolments,
-regional sparring groups and the projects of its participants."""
+regional sparring groups and the projects of its participants.
+
+A cohort's name is unique: like an e-mail address, it is claimed by an aggregate whose id is derived from the
+normalised name and saved with the cohort, so two racing creations of one name cannot both be stored.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from uuid import UUID
+from datetime import date, datetime, timedelta
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
 from pdsa_engine.aggregates.values import Actor, Module, Region, Role, Sector, Stamp
+from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, NotFound, Refused
 
-# DOMAIN.md: 32 regional and 8 municipal seats; general practice has none until a cohort opens some.
+# The programme's usual split: 32 regional and 8 municipal seats; general practice has none until a cohort opens some.
 DEFAULT_QUOTAS: dict[Region, dict[Sector, int]] = {
     Region.HOVEDSTADEN: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
     Region.SJAELLAND: {Sector.REGIONAL: 6, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
@@ -22,6 +27,10 @@ DEFAULT_QUOTAS: dict[Region, dict[Sector, int]] = {
     Region.NORDJYLLAND: {Sector.REGIONAL: 5, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
 }
 GROUP_MIN, GROUP_MAX = 6, 10
+# A cohort runs about a year; these bounds catch mistyped years, not unusual programmes.
+LONGEST_COHORT = timedelta(days=3 * 366)
+YEARS_FROM_TODAY = 5
+_NAME_NAMESPACE = uuid5(NAMESPACE_URL, "https://pdsa-engine/cohort-name")
 MODULE_ORDER = list(Module)
 
 
@@ -57,6 +66,11 @@ class Cohort(PdsaAggregate):
         require_role(stamp, Role.ADMINISTRATOR)
         if end <= start:
             raise InvalidInput("end", f"must be after the start date {start.isoformat()}")
+        if end - start > LONGEST_COHORT:
+            raise InvalidInput("end", f"a cohort runs about a year; {start} to {end} is more than three")
+        today = local_date(stamp.at)
+        if abs(start.year - today.year) > YEARS_FROM_TODAY:
+            raise InvalidInput("start", f"{start} is more than {YEARS_FROM_TODAY} years from today ({today})")
         quotas = {region.value: {s.value: n for s, n in seats.items()} for region, seats in DEFAULT_QUOTAS.items()}
         return cls._create(cls.Created, id=cohort_id, by=stamp.by, timestamp=stamp.at, name=name, start=start, end=end, quotas=quotas)
 
@@ -203,3 +217,24 @@ class Cohort(PdsaAggregate):
 
 def _module_name(module: Module) -> str:
     return {Module.KICKOFF: "the kick-off", Module.POSTER: "the poster presentation"}.get(module, f"module {module}")
+
+
+def normalise_cohort_name(name: str) -> str:
+    """"Hold 2027", "hold  2027 " and "HOLD 2027" are one name."""
+    return " ".join(name.split()).casefold()
+
+
+class CohortNameClaim(PdsaAggregate):
+    """Holds a cohort's name for one cohort. Its id is derived from the normalised name."""
+
+    @staticmethod
+    def id_for(name: str) -> UUID:
+        return uuid5(_NAME_NAMESPACE, normalise_cohort_name(name))
+
+    @classmethod
+    def claim(cls, stamp: Stamp, name: str, cohort_id: UUID) -> CohortNameClaim:
+        return cls._create(cls.Claimed, id=cls.id_for(name), by=stamp.by, timestamp=stamp.at, cohort_id=cohort_id)
+
+    @event("Claimed")
+    def __init__(self, by: Actor, timestamp: datetime, cohort_id: UUID) -> None:
+        self.cohort_id = cohort_id

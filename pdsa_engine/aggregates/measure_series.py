@@ -8,14 +8,14 @@ with a reason, and the original stays in the history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
-from pdsa_engine.aggregates.periods import canonical_period, period_start
+from pdsa_engine.aggregates.periods import canonical_period, check_recordable, period_start
 from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, Role, Stamp
 from pdsa_engine.errors import InvalidInput, NotFound
 
@@ -32,18 +32,21 @@ class MeasureSeries(PdsaAggregate):
     @classmethod
     def open(
         cls, measure_id: UUID, stamp: Stamp, project_id: UUID, participant_id: UUID, chart: ChartType,
-        frequency: Frequency,
+        frequency: Frequency, cohort_start: date,
     ) -> MeasureSeries:
         return cls._create(
             cls.Opened, id=measure_id, by=stamp.by, timestamp=stamp.at, project_id=project_id, participant_id=participant_id,
-            chart=chart, frequency=frequency,
+            chart=chart, frequency=frequency, cohort_start=cohort_start,
         )
 
+    # cohort_start bounds how far back baseline data may go; series opened before it was recorded have none.
     @event("Opened")
     def __init__(
-        self, by: Actor, timestamp: datetime, project_id: UUID, participant_id: UUID, chart: str, frequency: str
+        self, by: Actor, timestamp: datetime, project_id: UUID, participant_id: UUID, chart: str, frequency: str,
+        cohort_start: date | None = None,
     ) -> None:
         self.project_id = project_id
+        self.cohort_start = cohort_start
         self.participant_id = participant_id
         self.chart = ChartType(chart)
         self.frequency = Frequency(frequency)
@@ -55,6 +58,7 @@ class MeasureSeries(PdsaAggregate):
     def record(self, stamp: Stamp, period: str, value: Decimal, n: Decimal | None) -> None:
         self._require_participant(stamp)
         period = canonical_period(period, self.frequency)
+        check_recordable(period, self.frequency, stamp.at, self.cohort_start)
         require(period not in self.points, f"{period} is already recorded; correct it with a reason instead")
         _check_point(self.chart, value, n)
         self._recorded(stamp.by, stamp.at, period, value, n)
@@ -148,7 +152,20 @@ def _check_point(chart: ChartType, value: Decimal, n: Decimal | None) -> None:
         raise InvalidInput("n", "a c chart counts events and takes no denominator")
     if n is not None and n <= 0:
         raise InvalidInput("n", f"the denominator must be greater than 0, not {n}")
-    if chart in (ChartType.P, ChartType.PP) and n is not None and not 0 <= value <= n:
+    if chart in _COUNTING_CHARTS and not _is_whole(value):
+        raise InvalidInput("value", f"a {chart} chart counts, so its value is a whole number, not {value}")
+    if chart in _PROPORTION_CHARTS and n is not None and not _is_whole(n):
+        raise InvalidInput("n", f"a proportion's denominator counts cases, so it is a whole number, not {n}")
+    if chart in _PROPORTION_CHARTS and n is not None and not 0 <= value <= n:
         raise InvalidInput("value", f"a proportion's numerator lies between 0 and the denominator {n}, not {value}")
-    if chart in (ChartType.U, ChartType.UP, ChartType.C) and value < 0:
+    if chart in _COUNTING_CHARTS and value < 0:
         raise InvalidInput("value", f"a count cannot be negative, not {value}")
+
+
+# p and p′ count cases with the property among n cases; c, u and u′ count events (u per unit of exposure n).
+_PROPORTION_CHARTS = (ChartType.P, ChartType.PP)
+_COUNTING_CHARTS = (ChartType.P, ChartType.PP, ChartType.U, ChartType.UP, ChartType.C)
+
+
+def _is_whole(number: Decimal) -> bool:
+    return number == number.to_integral_value()

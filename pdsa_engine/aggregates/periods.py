@@ -4,10 +4,14 @@ measures, an ISO week (2031-W05) for weekly ones, a month (2031-02) for monthly 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from pdsa_engine.aggregates.values import Frequency
+from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput
+
+# Baseline data may reach back before the cohort starts, but not further than this.
+BASELINE_YEARS = 3
 
 _EXAMPLES = {Frequency.DAY: "an ISO date like 2031-02-05", Frequency.WEEK: "an ISO week like 2031-W05",
              Frequency.MONTH: "a month like 2031-02"}
@@ -40,3 +44,24 @@ def canonical_period(period: str, frequency: Frequency) -> str:
     if frequency is Frequency.MONTH:
         return f"{start.year}-{start.month:02d}"
     return start.isoformat()
+
+
+def check_recordable(period: str, frequency: Frequency, now: datetime, cohort_start: date | None) -> None:
+    """Data is recorded for the current period or one before it, back to a few years before the cohort."""
+    starts, today = period_start(period, frequency), local_date(now)
+    if starts > today:
+        raise InvalidInput("period", f"{period} has not begun yet; data is recorded for {today:%Y-%m-%d}'s period "
+                                     "or earlier ones")
+    reference = cohort_start or today
+    earliest = _years_before(reference, BASELINE_YEARS)
+    if starts < earliest:
+        since = "the cohort starts" if cohort_start else "today"
+        raise InvalidInput("period", f"{period} lies more than {BASELINE_YEARS} years before {since}; baseline data "
+                                     f"goes back to {earliest:%Y-%m-%d} at the most")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

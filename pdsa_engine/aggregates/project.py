@@ -8,13 +8,13 @@ its cycles (at most one open cycle per change idea; ramps) and of its pending si
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import event
 
-from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person, require_role
+from pdsa_engine.aggregates.base import PdsaAggregate, check_moment, require, require_person, require_role
 from pdsa_engine.aggregates.charter import (
     Aim,
     MeasureDefinition,
@@ -199,11 +199,12 @@ class ImprovementProject(PdsaAggregate):
         self._require_not_closed()
         if not is_progress_score(score):
             raise InvalidInput("score", f"must be 0.5 to 5.0 in steps of 0.5, not {score}")
+        check_moment("date", on, stamp.at, not_before=self.cohort_start, earliest_is="the cohort starts")
         self._progress_scored(stamp.by, stamp.at, score, on)
 
     @event("ProgressScored")
     def _progress_scored(self, by: Actor, timestamp: datetime, score: Decimal, on: date) -> None:
-        self.progress = (*self.progress, ProgressEntry(score, on))
+        self.progress = tuple(sorted((*self.progress, ProgressEntry(score, on)), key=lambda entry: entry.on))
 
     def record_meeting(
         self, stamp: Stamp, meeting_id: UUID, kind: MeetingKind, on: date, attendees: list[UUID]
@@ -212,6 +213,9 @@ class ImprovementProject(PdsaAggregate):
         self._require_not_closed()
         if not attendees:
             raise InvalidInput("attendee", "a meeting needs at least one attendee")
+        # The start-up meeting with the sponsor may come before the kick-off, but not by more than a year.
+        check_moment("date", on, stamp.at, not_before=self.cohort_start - timedelta(days=365),
+                     earliest_is="a year before the cohort starts")
         self._meeting_recorded(stamp.by, stamp.at, meeting_id, kind, on, list(dict.fromkeys(attendees)))
 
     @event("MeetingRecorded")

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from pdsa_engine.errors import AuditKeyUnusable
 
 _SEAL_CONTEXT = b"pdsa-engine chain seal v1"
 
@@ -64,6 +66,14 @@ def public_path(private_path: Path) -> Path:
 def create_key(path: Path) -> AuditKey:
     """Writes a new key pair: the private key readable by its owner only, the public key beside it. The file
     appears whole or not at all; if another process created one a moment ago, that one is used."""
+    try:
+        return _create_key(path)
+    except OSError as problem:
+        raise AuditKeyUnusable(f"cannot create the audit key {path} (PDSA_AUDIT_KEY): {problem.strerror or problem}"
+                               " — the folder must be writable, or PDSA_AUDIT_KEY must name another file") from None
+
+
+def _create_key(path: Path) -> AuditKey:
     key = AuditKey(Ed25519PrivateKey.generate())
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -84,9 +94,17 @@ def create_key(path: Path) -> AuditKey:
 
 
 def load_key(path: Path) -> AuditKey:
-    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    """The key in the file, or AuditKeyUnusable naming the file and the variable that chose it."""
+    try:
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except OSError as problem:
+        raise AuditKeyUnusable(f"cannot read the audit key {path} (PDSA_AUDIT_KEY): {problem.strerror or problem}") \
+            from None
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        private = None
     if not isinstance(private, Ed25519PrivateKey):
-        raise ValueError(f"{path} does not hold an Ed25519 private key")
+        raise AuditKeyUnusable(f"the audit key file {path} (PDSA_AUDIT_KEY) does not hold an unencrypted Ed25519 "
+                               "private key in PEM form: restore it from its backup")
     return AuditKey(private)
 
 

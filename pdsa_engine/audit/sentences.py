@@ -14,6 +14,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "EmailClaim.Claimed": ("reserved an e-mail address for {person_id}", "reserverede en e-mailadresse til {person_id}"),
     "Installation.Bootstrapped": ("installed the system as its first administrator",
                                  "installerede systemet som dets første administrator"),
+    "CohortNameClaim.Claimed": ("reserved the cohort's name", "reserverede holdets navn"),
     "Cohort.Created": ("created the cohort {name} ({start} – {end})", "oprettede holdet {name} ({start} – {end})"),
     "Cohort.ModuleScheduled": ("scheduled module {module} on {on}", "planlagde modul {module} den {on}"),
     "Cohort.QuotaSet": ("set the seats of {region}, {sector} to {seats}", "satte pladserne for {region}, {sector} til {seats}"),

@@ -10,16 +10,17 @@ Nothing ever prompts. Errors go to stderr as a sentence; with --json, stdout als
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 import click
-from eventsourcing.persistence import PersistenceError
 
 from pdsa_engine.cli.audit import audit
 from pdsa_engine.cli.cohorts import cohort
-from pdsa_engine.cli.core import CliState, PdsaGroup, report_error
+from pdsa_engine.cli.core import CliState, PdsaGroup, err, report_error
 from pdsa_engine.cli.cycles import cycle
+from pdsa_engine.cli.failures import as_error
 from pdsa_engine.cli.people import person
 from pdsa_engine.cli.projections import projections
 from pdsa_engine.cli.projects import project
@@ -27,7 +28,6 @@ from pdsa_engine.cli.setup import demo, init, run
 from pdsa_engine.cli.signoffs import signoff
 from pdsa_engine.cli.spc import spc
 from pdsa_engine.config import Settings
-from pdsa_engine.errors import DatabaseUnavailable, InvalidInput, PdsaError
 from pdsa_engine.runtime import ApplicationFactory, open_application
 
 
@@ -55,28 +55,18 @@ for command in (init, demo, run):
 def main(argv: Sequence[str] | None = None, app_factory: ApplicationFactory = open_application) -> None:
     """The console script. Tests call it with their own argv, and may wrap the application factory."""
     args = list(sys.argv[1:] if argv is None else argv)
-    state = CliState(settings=Settings.from_environ(), app_factory=app_factory)
     as_json = "--json" in args
+    debug = bool(os.environ.get("PDSA_DEBUG"))
+    settings: Settings | None = None
     try:
+        settings = Settings.from_environ()
+        state = CliState(settings=settings, app_factory=app_factory)
         code = cli.main(args=args, prog_name="pdsa", standalone_mode=False, obj=state)
-    except PdsaError as error:
-        report_error(error, as_json)
-        code = error.exit_code
-    except click.UsageError as usage:
-        report_error(_usage_error(usage), as_json)
-        code = 2
-    except click.Abort:
-        code = 1
-    except PersistenceError as problem:
-        error = DatabaseUnavailable(f"the database {state.settings.describe()} failed: {problem}")
+    except (click.Abort, KeyboardInterrupt):
+        err.print("Interrupted; a command stores all of its changes or none of them.")
+        code = 130
+    except Exception as problem:  # every failure ends as a sentence and an exit code, never a traceback
+        error = as_error(problem, settings, debug)
         report_error(error, as_json)
         code = error.exit_code
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _usage_error(usage: click.UsageError) -> InvalidInput:
-    param = getattr(usage, "param", None)
-    field = param.name if param is not None and param.name else "command"
-    error = InvalidInput(field, usage.format_message())
-    error.message = usage.format_message() + ("" if usage.ctx is None else f" (see: {usage.ctx.command_path} --help)")
-    return error

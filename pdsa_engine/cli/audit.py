@@ -10,7 +10,7 @@ from pdsa_engine.audit.export import FORMATS
 from pdsa_engine.audit.log import LogFilter, event_name, parse_moment
 from pdsa_engine.audit.service import Audit, describe_break, verification_view
 from pdsa_engine.cli import audit_render
-from pdsa_engine.cli.core import PdsaGroup, catch_up, err, out, show, state
+from pdsa_engine.cli.core import PdsaGroup, catch_up, err, out, show, state, writing_to
 from pdsa_engine.commands import parse_id
 from pdsa_engine.errors import InvalidInput
 
@@ -66,7 +66,8 @@ def _render_verification(view: dict[str, Any]) -> None:
               help="Where to write it (default ./var/checkpoints/checkpoint-<position>.json).")
 def checkpoint_command(path: Path | None) -> None:
     """Sign the chain's head with the audit key: keep a copy outside the system to hold the history against."""
-    checkpoint, written, snapshots = _audit().checkpoint(state().actor, path)
+    with writing_to("out", path or state().settings.checkpoints):
+        checkpoint, written, snapshots = _audit().checkpoint(state().actor, path)
     show({"path": str(written), **checkpoint.as_json(), "snapshots_taken": snapshots},
          lambda _: out.print(f"Checkpoint of position {checkpoint.position} written to {written}"
                              + (f"; {snapshots} snapshots of long histories taken" if snapshots else "")))
@@ -126,6 +127,7 @@ def export_command(project: str, format_: str, path: Path, force: bool, language
     """The project's full history as a file; the HTML report adds the state at each sign-off and the
     verification of the whole history. The export itself is recorded."""
     audit_ = _audit(caught_up=True)
-    done = audit_.export(state().actor, parse_id("project", project), format_, path, language, replace_file=force)
+    with writing_to("out", path):
+        done = audit_.export(state().actor, parse_id("project", project), format_, path, language, replace_file=force)
     show(done, lambda d: out.print(f"Wrote {d['events']} events to {d['path']} ({d['format']}); "
                                    f"the export is recorded as {d['record']}"))

@@ -81,7 +81,7 @@ def import_csv(cohort: str, csv_file: Path) -> None:
     """
     cmd = command_input(ImportEnrolments, {"cohort": cohort, "rows": read_enrolment_csv(csv_file)})
     current = state()
-    enrolled = current.app.import_enrolments(current.actor, cmd)
+    enrolled = current.app.run_command(PdsaApplication.import_enrolments, current.actor, cmd)
     show({"id": cmd.cohort, "enrolled": enrolled}, lambda data: render.line(f"Enrolled {len(enrolled)} participants."))
 
 

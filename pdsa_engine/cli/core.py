@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -19,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.commands import parse
 from pdsa_engine.config import Settings
-from pdsa_engine.errors import PdsaError
+from pdsa_engine.errors import InvalidInput, PdsaError
 from pdsa_engine.projections.runner import BATCH, Projections
 from pdsa_engine.queries import Queries
 from pdsa_engine.runtime import ApplicationFactory, open_application, open_projections
@@ -59,6 +61,11 @@ class CliState:
         """Reads come from the stored views, brought up to date first."""
         catch_up(self.projections)
         return self.queries
+
+    def allow_creating_the_database(self) -> None:
+        """For the commands that set a system up: they may create the database where there is none."""
+        if self._app is None:
+            self.settings = replace(self.settings, create_database=True)
 
     def close(self) -> None:
         if self._projections is not None:
@@ -122,7 +129,7 @@ def execute(
     """Runs one command: parse, act, report. ``done`` describes the result; ``{id}`` is what was created."""
     cmd = command_input(model, fields)
     current = state()
-    result = action(current.app, current.actor, cmd)
+    result = current.app.run_command(action, current.actor, cmd)
     payload: dict[str, Any] = {"id": result} if isinstance(result, UUID) else dict(result or {})
     if current.as_json:
         print_json(payload or {"ok": True})
@@ -145,3 +152,14 @@ def report_error(error: PdsaError, as_json: bool) -> None:
     err.print(f"[bold red]error:[/] {escape(error.message)}")
     if as_json:
         print_json({"error": error.as_dict()})
+
+
+@contextmanager
+def writing_to(field: str, path: Path) -> Iterator[None]:
+    """A file the command writes: a path that cannot be written is the option's fault, said as such."""
+    try:
+        yield
+    except OSError as problem:
+        reason = problem.strerror or str(problem)
+        raise InvalidInput(field, f"cannot write {path}: {reason} — give a file in a folder that exists and that "
+                                  "you may write to") from None

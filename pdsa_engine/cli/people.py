@@ -25,6 +25,8 @@ def person() -> None:
 @click.option("--role", multiple=True, required=True, help=f"{ROLES}; repeat for several.")
 def add(**fields: Any) -> None:
     """Register a person. On an empty database the first person needs no --as and must be an administrator."""
+    if state().actor is None:  # the very first person: may set up the database
+        state().allow_creating_the_database()
     execute(AddPerson, fields, PdsaApplication.add_person, "Registered person {id}")
 
 

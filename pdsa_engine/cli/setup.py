@@ -20,6 +20,7 @@ from pdsa_engine.views import jsonable
 def init() -> None:
     """Create the database tables and the audit key, and seal any history stored before sealing (idempotent)."""
     current = state()
+    current.allow_creating_the_database()
     app = current.app  # opening the application creates missing tables, and a key for an empty store
     key = audit_key(current.settings, store_is_empty=is_empty(app))
     if key is None:
@@ -42,6 +43,7 @@ def init() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
 def demo(if_empty: bool) -> None:
     """Load the demo: a cohort of ~40 participants and their projects, through a simulated year."""
+    state().allow_creating_the_database()
     loaded = _load_demo_if_empty(refuse_when_full=not if_empty)
     if state().as_json:
         print_json(jsonable(loaded or {"loaded": False}))
@@ -55,6 +57,7 @@ def demo(if_empty: bool) -> None:
 @click.command(cls=PdsaCommand)
 def run() -> None:
     """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
+    state().allow_creating_the_database()
     _load_demo_if_empty(refuse_when_full=False)
     overviews = state().caught_up_queries().cohort_overviews()
     if state().as_json:

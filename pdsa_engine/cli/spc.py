@@ -7,7 +7,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from pdsa_engine.cli.core import PdsaGroup, command_input, out, show, state
+from pdsa_engine.cli.core import PdsaGroup, command_input, out, show, state, writing_to
 from pdsa_engine.commands import parse_id
 from pdsa_engine.commands.spc import AnalyseSeries
 from pdsa_engine.errors import InvalidInput
@@ -60,7 +60,8 @@ def chart_command(measure: str, path: Path) -> None:
     if path.suffix.lower() not in FORMATS:
         raise InvalidInput("out", "the file name ends in .svg or .png")
     series = current.caught_up_queries().series(current.actor, parse_id("measure", measure))
-    render_chart(series, path)
+    with writing_to("out", path):
+        render_chart(series, path)
     show({"path": str(path), "measure_id": series["measure_id"]}, lambda _: out.print(f"Wrote {path}"))
 
 

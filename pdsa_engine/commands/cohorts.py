@@ -1,35 +1,37 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import Field
 
 from pdsa_engine.aggregates.values import Language, Module, Sector
-from pdsa_engine.commands.types import COMMAND_CONFIG, Count, Email, Id, IsoDate, PersonRef, RegionName, ShortText, Text
+from pdsa_engine.commands.types import Command, Count, Email, Id, IsoDate, PersonRef, RegionName, ShortText, Text
 
 
-class CreateCohort(BaseModel):
-    model_config = COMMAND_CONFIG
+class CreateCohort(Command):
     name: ShortText
     start: IsoDate
     end: IsoDate
 
 
-class ScheduleModule(BaseModel):
-    model_config = COMMAND_CONFIG
+class ScheduleModule(Command):
     cohort: Id
     module: Module
     date: IsoDate
 
 
-class SetQuota(BaseModel):
-    model_config = COMMAND_CONFIG
+# A cohort has about 40 seats in all; a quota beyond this for one region and sector is a slip of the keyboard.
+MOST_SEATS = 100
+
+
+class SetQuota(Command):
     cohort: Id
     region: RegionName
     sector: Sector
-    seats: Count
+    seats: Annotated[Count, Field(le=MOST_SEATS)]
 
 
-class Enrol(BaseModel):
-    model_config = COMMAND_CONFIG
+class Enrol(Command):
     cohort: Id
     person: PersonRef
     organisation: ShortText
@@ -37,11 +39,10 @@ class Enrol(BaseModel):
     sector: Sector
 
 
-class EnrolmentRow(BaseModel):
+class EnrolmentRow(Command):
     """One line of a bulk-enrolment CSV. A person not yet known is registered as a participant,
     which needs their name (and optionally their language)."""
 
-    model_config = COMMAND_CONFIG
     email: Email
     organisation: ShortText
     region: RegionName
@@ -50,29 +51,25 @@ class EnrolmentRow(BaseModel):
     language: Language | None = None
 
 
-class ImportEnrolments(BaseModel):
+class ImportEnrolments(Command):
     """The rows stay raw here: each is checked on its own, so that every bad row is reported by line."""
 
-    model_config = COMMAND_CONFIG
     cohort: Id
     rows: tuple[tuple[int, dict[str, str]], ...] = Field(min_length=1)  # (line number, row as read)
 
 
-class Withdraw(BaseModel):
-    model_config = COMMAND_CONFIG
+class Withdraw(Command):
     cohort: Id
     person: PersonRef
     reason: Text
 
 
-class FormGroup(BaseModel):
-    model_config = COMMAND_CONFIG
+class FormGroup(Command):
     cohort: Id
     name: ShortText
     region: RegionName
     member: tuple[PersonRef, ...] = Field(min_length=1)
 
 
-class CloseCohort(BaseModel):
-    model_config = COMMAND_CONFIG
+class CloseCohort(Command):
     cohort: Id

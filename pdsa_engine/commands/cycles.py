@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from pdsa_engine.aggregates.values import Decision
-from pdsa_engine.commands.types import COMMAND_CONFIG, Id, IsoDate, ShortText, Text
+from pdsa_engine.commands.types import Command, Id, IsoDate, ShortText, Text
 from pdsa_engine.errors import InvalidInput
 
 
-class PlanCycle(BaseModel):
-    model_config = COMMAND_CONFIG
+class PlanCycle(Command):
     project: Id
     change_idea: Id
     objective: Text
@@ -25,30 +24,26 @@ class PlanCycle(BaseModel):
     continues: Id | None = None
 
 
-class DoCycle(BaseModel):
-    model_config = COMMAND_CONFIG
+class DoCycle(Command):
     cycle: Id
     observations: Text
     problems: Text | None = None
 
 
-class StudyCycle(BaseModel):
-    model_config = COMMAND_CONFIG
+class StudyCycle(Command):
     cycle: Id
     findings: Text
 
 
-class ActCycle(BaseModel):
-    model_config = COMMAND_CONFIG
+class ActCycle(Command):
     cycle: Id
     decision: Decision
     next_steps: Text | None = None
 
 
-class AmendCycle(BaseModel):
+class AmendCycle(Command):
     """Amends the record of the phase the cycle is in; which fields belong to which phase is the cycle's rule."""
 
-    model_config = COMMAND_CONFIG
     cycle: Id
     objective: Text | None = None
     prediction: tuple[Text, ...] | None = None
@@ -75,7 +70,6 @@ class AmendCycle(BaseModel):
         return self
 
 
-class CancelCycle(BaseModel):
-    model_config = COMMAND_CONFIG
+class CancelCycle(Command):
     cycle: Id
     reason: Text

@@ -1,20 +1,18 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pdsa_engine.aggregates.values import Language, Role
-from pdsa_engine.commands.types import COMMAND_CONFIG, Email, PersonRef, ShortText
+from pdsa_engine.commands.types import Command, Email, PersonRef, ShortText
 
 
-class AddPerson(BaseModel):
-    model_config = COMMAND_CONFIG
+class AddPerson(Command):
     name: ShortText
     email: Email
     language: Language = Language.DA
     role: tuple[Role, ...] = Field(min_length=1)
 
 
-class GrantRole(BaseModel):
-    model_config = COMMAND_CONFIG
+class GrantRole(Command):
     person: PersonRef
     role: Role

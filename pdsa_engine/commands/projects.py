@@ -16,7 +16,7 @@ from pdsa_engine.aggregates.values import (
     MeetingKind,
     Outcome,
 )
-from pdsa_engine.commands.types import COMMAND_CONFIG, Count, Id, IsoDate, Number, PersonRef, ShortText, Text
+from pdsa_engine.commands.types import Command, Count, Id, IsoDate, Number, PersonRef, ShortText, Text
 from pdsa_engine.errors import InvalidInput
 
 
@@ -33,8 +33,7 @@ def _exactly_one(model: BaseModel, names: tuple[str, ...]) -> None:
         raise InvalidInput(names[0], f"give exactly one of {options}")
 
 
-class CreateProject(BaseModel):
-    model_config = COMMAND_CONFIG
+class CreateProject(Command):
     cohort: Id
     participant: PersonRef
     title: ShortText
@@ -43,8 +42,7 @@ class CreateProject(BaseModel):
     coach: PersonRef
 
 
-class Reassign(BaseModel):
-    model_config = COMMAND_CONFIG
+class Reassign(Command):
     project: Id
     sponsor: PersonRef | None = None
     coach: PersonRef | None = None
@@ -56,16 +54,14 @@ class Reassign(BaseModel):
         return self
 
 
-class SetAim(BaseModel):
-    model_config = COMMAND_CONFIG
+class SetAim(Command):
     project: Id
     what: Text
     how_much: ShortText
     by: IsoDate
 
 
-class AddMeasure(BaseModel):
-    model_config = COMMAND_CONFIG
+class AddMeasure(Command):
     project: Id
     name: ShortText
     kind: MeasureKind
@@ -77,8 +73,7 @@ class AddMeasure(BaseModel):
     target: Number | None = None
 
 
-class UpdateMeasure(BaseModel):
-    model_config = COMMAND_CONFIG
+class UpdateMeasure(Command):
     measure: Id
     name: ShortText | None = None
     kind: MeasureKind | None = None
@@ -99,8 +94,7 @@ class UpdateMeasure(BaseModel):
         return self
 
 
-class RecordData(BaseModel):
-    model_config = COMMAND_CONFIG
+class RecordData(Command):
     measure: Id
     period: Annotated[str, Field(min_length=1, max_length=20)]
     value: Number
@@ -111,8 +105,7 @@ class CorrectData(RecordData):
     reason: Text
 
 
-class AddDriver(BaseModel):
-    model_config = COMMAND_CONFIG
+class AddDriver(Command):
     project: Id
     primary: ShortText | None = None
     secondary: ShortText | None = None
@@ -135,75 +128,64 @@ class AddDriver(BaseModel):
         return self.primary or self.secondary or self.change_idea or ""
 
 
-class RenameDriver(BaseModel):
-    model_config = COMMAND_CONFIG
+class RenameDriver(Command):
     project: Id
     node: Id
     text: ShortText
 
 
-class MoveDriver(BaseModel):
-    model_config = COMMAND_CONFIG
+class MoveDriver(Command):
     project: Id
     node: Id
     under: Id
 
 
-class RemoveDriver(BaseModel):
-    model_config = COMMAND_CONFIG
+class RemoveDriver(Command):
     project: Id
     node: Id
 
 
-class ScoreProgress(BaseModel):
-    model_config = COMMAND_CONFIG
+class ScoreProgress(Command):
     project: Id
     score: Annotated[Number, AfterValidator(_progress_score)]
     date: IsoDate | None = None
 
 
-class RecordMeeting(BaseModel):
-    model_config = COMMAND_CONFIG
+class RecordMeeting(Command):
     project: Id
     kind: MeetingKind
     date: IsoDate
     attendee: tuple[PersonRef, ...] = Field(min_length=1)
 
 
-class SubmitCharter(BaseModel):
-    model_config = COMMAND_CONFIG
+class SubmitCharter(Command):
     project: Id
 
 
-class RequestScaleUp(BaseModel):
-    model_config = COMMAND_CONFIG
+class RequestScaleUp(Command):
     project: Id
     cycle: Id
 
 
-class RequestClosure(BaseModel):
-    model_config = COMMAND_CONFIG
+class RequestClosure(Command):
     project: Id
     outcome: Outcome
 
 
-class StartPhase(BaseModel):
-    model_config = COMMAND_CONFIG
+class StartPhase(Command):
     measure: Id
     from_: Annotated[str, Field(alias="from", min_length=1, max_length=20)]
     reason: Text
     cycle: Id | None = None
 
 
-class WithdrawPhase(BaseModel):
-    model_config = COMMAND_CONFIG
+class WithdrawPhase(Command):
     measure: Id
     from_: Annotated[str, Field(alias="from", min_length=1, max_length=20)]
     reason: Text
 
 
-class FreezeBaseline(BaseModel):
-    model_config = COMMAND_CONFIG
+class FreezeBaseline(Command):
     measure: Id
     baseline: Count
     reason: Text

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, model_validator
+from pydantic import model_validator
 
 from pdsa_engine.aggregates.values import SignOffStatus
-from pdsa_engine.commands.types import COMMAND_CONFIG, Id, Text
+from pdsa_engine.commands.types import Command, Id, Text
 from pdsa_engine.errors import InvalidInput
 
 
-class DecideSignOff(BaseModel):
-    model_config = COMMAND_CONFIG
+class DecideSignOff(Command):
     signoff: Id
     decision: SignOffStatus
     comment: Text | None = None
@@ -24,6 +23,5 @@ class DecideSignOff(BaseModel):
         return self
 
 
-class WithdrawSignOff(BaseModel):
-    model_config = COMMAND_CONFIG
+class WithdrawSignOff(Command):
     signoff: Id

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from pdsa_engine.aggregates.values import Direction
-from pdsa_engine.commands.types import COMMAND_CONFIG, Number
+from pdsa_engine.commands.types import Command, Number
 
 
 def _list_of(kind: type) -> Any:
@@ -34,8 +34,7 @@ Numbers = Annotated[list[float], _list_of(float), Field(min_length=1, max_length
 Indices = Annotated[list[int], _list_of(int)]
 
 
-class AnalyseSeries(BaseModel):
-    model_config = COMMAND_CONFIG
+class AnalyseSeries(Command):
     chart: str
     values: Numbers
     n: Numbers | None = None

@@ -8,14 +8,45 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from pdsa_engine.aggregates.values import Region
 from pdsa_engine.commands.cpr import find_cpr_number
+from pdsa_engine.commands.text import forbidden_character, forbidden_character_rule
+from pdsa_engine.errors import InvalidInput
 
 # defer_build: a model's validator is built when first used, so a CLI command pays only for its own.
 COMMAND_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+# No measure counts or weighs more than this; beyond it a number is a typing slip (or 1e308 overflowing the limits).
+LARGEST_NUMBER = Decimal("1e12")
+
+
+class Command(BaseModel):
+    """A command's input. Before any field is read, every text in it is checked for control characters."""
+
+    model_config = COMMAND_CONFIG
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        for field, text in _texts(data, ()):
+            if (character := forbidden_character(text)) is not None:
+                raise InvalidInput(".".join(field) or "input", forbidden_character_rule(character))
+        return data
+
+
+def _texts(data: Any, field: tuple[str, ...]) -> Any:
+    """Every string in raw input, with the field it was given for (list positions left out of the name)."""
+    if isinstance(data, str):
+        yield field, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, (*field, str(key)))
+    elif isinstance(data, (list, tuple)):
+        for value in data:
+            yield from _texts(value, field)
 
 ID_RULE = "must be an id like 6f1c2a9e-4b7d-4c1e-9a0b-2d5e8f3c7a10, as a create command printed it"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -83,6 +114,8 @@ def _decimal(value: Any) -> Any:
             raise PydanticCustomError("number", "must be a number like 3.5 or 3,5") from None
         if not number.is_finite():
             raise PydanticCustomError("number", "must be a finite number")
+        if abs(number) > LARGEST_NUMBER:
+            raise PydanticCustomError("number", "must lie between -1e12 and 1e12; no measure has a larger value")
         return number
     return value
 
@@ -102,7 +135,7 @@ def _region(value: Any) -> Any:
 def _positive_int(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
             raise PydanticCustomError("count", "must be a whole number, 0 or more")
         return int(text)
     return value

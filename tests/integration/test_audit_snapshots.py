@@ -31,6 +31,7 @@ class LongHistory:
         self.app = database_app(url)
         programme = Programme(self.app).people()
         self.active: ActiveProject = programme.active_project()
+        programme.years_later(5)
         for week in range(POINTS):
             programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=self.active.measure,
                           period=f"{2031 + week // 52}-W{week % 52 + 1:02d}", value=str(40 + week % 9))

@@ -1,17 +1,24 @@
-"""Two OS processes run the same command through the real CLI: both load the same aggregate at the same
-version, wait at a barrier just before saving, then save. Exactly one wins; the other exits 5."""
+"""OS processes run commands through the real CLI at the same moment. Two that load the same aggregate at the
+same version wait at a barrier just before saving, then save: one wins; the other is run again on the fresh
+state, where the rules decide (exit 3 for a real conflict). Writers whose changes do not conflict all succeed."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
+
+import pytest
 
 from pdsa_engine.aggregates.cycle import PDSACycle
+from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.application import PdsaApplication as A
-from pdsa_engine.commands import cycles
+from pdsa_engine.commands import cycles, projects
 from pdsa_engine.config import Settings
+from pdsa_engine.errors import ConcurrentModification
 from tests.builders import ADMIN, PARTICIPANT, Programme, database_app, settings_for
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -25,9 +32,12 @@ def _run_cli_saving_at_barrier(url: str, argv: list[str], barrier: Any, exits: A
     def application_waiting_to_save(settings: Settings) -> Any:
         app = open_application(settings)
         save = app.save
+        saves = []
 
         def save_at_barrier(*objs: Any, **kwargs: Any) -> Any:
-            barrier.wait(timeout=30)  # both have loaded and decided; now both try to store
+            saves.append(objs)
+            if len(saves) == 1:
+                barrier.wait(timeout=30)  # both have loaded and decided; now both try to store
             return save(*objs, **kwargs)
 
         app.save = save_at_barrier  # type: ignore[method-assign]
@@ -51,7 +61,7 @@ def race(url: str, *argvs: list[str]) -> list[int]:
     return sorted(exits.get(timeout=5) for _ in children)
 
 
-def test_two_processes_acting_on_one_cycle_one_succeeds_the_other_exits_5(database_url: str) -> None:
+def test_two_processes_acting_on_one_cycle_one_succeeds_the_other_is_refused(database_url: str) -> None:
     programme = Programme(database_app(database_url)).people()
     active = programme.active_project()
     cycle = programme.plan(active.project, active.change_idea)
@@ -60,7 +70,7 @@ def test_two_processes_acting_on_one_cycle_one_succeeds_the_other_exits_5(databa
     version = programme.app.load(PDSACycle, cycle).version
 
     act = ["--as", PARTICIPANT, "cycle", "act", str(cycle), "--decision"]
-    assert race(database_url, act + ["adopt"], act + ["abandon"]) == [0, 5]
+    assert race(database_url, act + ["adopt"], act + ["abandon"]) == [0, 3]  # run again: the cycle is acted on
 
     stored = database_app(database_url)
     cycle_events = list(stored.events.get(cycle))
@@ -74,6 +84,63 @@ def test_two_processes_registering_one_email_store_one_person(database_url: str)
     Programme(database_app(database_url)).people()
     add = ["--as", ADMIN, "person", "add", "--email", "twin@example.dk", "--role", "coach", "--name"]
     assert race(database_url, add + ["One"], add + ["Two"]) == [0, 3]
+
+
+def _record_weeks(url: str, measure: str, weeks: list[int], barrier: Any, exits: Any) -> None:
+    from pdsa_engine.cli import main
+    from pdsa_engine.runtime import open_application
+    from tests.builders import RunningClock
+
+    clock = RunningClock()  # the weeks have begun at the tests' moment, whatever today is
+
+    os.environ["PDSA_DATABASE_URL"] = url
+    os.environ["PDSA_AUDIT_KEY"] = str(settings_for(url).audit_key)
+    barrier.wait(timeout=60)
+    for week in weeks:
+        try:
+            main(["--as", PARTICIPANT, "project", "measure", "record", measure, "--period", f"2031-W{week:02d}",
+                  "--value", str(week)], app_factory=lambda settings: open_application(settings, clock=clock))
+        except SystemExit as done:
+            exits.put((week, done.code))
+
+
+def test_six_processes_recording_different_weeks_of_one_measure_all_succeed(database_url: str) -> None:
+    programme = Programme(database_app(database_url)).people()
+    measure = str(programme.active_project().measure)
+    barrier, exits = SPAWN.Barrier(6), SPAWN.Queue()
+    children = [SPAWN.Process(target=_record_weeks, args=(database_url, measure, list(range(1 + i, 37, 6)), barrier,
+                                                          exits)) for i in range(6)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=300)
+    outcomes = sorted(exits.get(timeout=5) for _ in range(36))
+    assert outcomes == [(week, 0) for week in range(1, 37)]
+    stored = database_app(database_url).load(MeasureSeries, UUID(measure))
+    assert sorted(stored.points) == [f"2031-W{week:02d}" for week in range(1, 37)]
+
+
+def test_a_caller_that_names_the_version_it_decided_on_sees_the_conflict(database_url: str) -> None:
+    programme = Programme(database_app(database_url)).people()
+    measure = programme.active_project().measure
+    racing, app = database_app(database_url), programme.app
+    save, other_weeks = app.save, iter(["2031-W02", "2031-W04"])
+
+    def someone_else_saves_first(*objs: Any, **kwargs: Any) -> Any:
+        app.save = save  # type: ignore[method-assign]
+        racing.record_data(PARTICIPANT, projects.RecordData(measure=measure, period=next(other_weeks), value=Decimal(2)))
+        return save(*objs, **kwargs)
+
+    def record(period: str) -> projects.RecordData:
+        return projects.RecordData(measure=measure, period=period, value=Decimal(1))
+
+    app.save = someone_else_saves_first  # type: ignore[method-assign]
+    with pytest.raises(ConcurrentModification):
+        app.run_command(A.record_data, PARTICIPANT, record("2031-W01"), retry_on_conflict=False)
+    app.save = someone_else_saves_first  # type: ignore[method-assign]
+    app.run_command(A.record_data, PARTICIPANT, record("2031-W03"))
+    stored = database_app(database_url).load(MeasureSeries, measure)
+    assert sorted(stored.points) == ["2031-W02", "2031-W03", "2031-W04"]
 
 
 def _open_at_barrier(url: str, barrier: Any, outcomes: Any) -> None:

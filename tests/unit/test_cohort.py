@@ -121,3 +121,13 @@ def test_only_administrators_change_a_cohort() -> None:
                    "acting as administrator")
     with pytest.raises(PermissionDenied):
         Cohort.create(uuid4(), participant, "x", date(2031, 1, 1), date(2031, 2, 1))
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (date(2031, 1, 10), date(2099, 12, 31), "end"),
+    (date(1, 1, 1), date(1, 12, 31), "start"),
+    (date(9000, 1, 1), date(9000, 12, 31), "start"),
+])
+def test_a_cohort_runs_about_a_year_near_today(start: date, end: date, field: str) -> None:
+    with pytest.raises(InvalidInput, match=f"^{field}: "):
+        Cohort.create(uuid4(), ADMIN, "Hold", start, end)

@@ -73,8 +73,33 @@ def test_regions_are_named_as_in_the_programme_with_some_leniency() -> None:
     assert "Region Hovedstaden" in rejected(Enrol, {**base, "region": "Jylland"}).message
 
 
-def test_seats_are_a_whole_number() -> None:
-    assert rejected(SetQuota, {"cohort": PROJECT, "region": "Nordjylland", "sector": "municipal", "seats": "1,5"}).field == "seats"
+@pytest.mark.parametrize("seats", ["1,5", "-1", "99999999999999999999", "101", "\u00b2"])
+def test_seats_are_a_sensible_whole_number(seats: str) -> None:
+    base = {"cohort": PROJECT, "region": "Nordjylland", "sector": "municipal"}
+    assert rejected(SetQuota, {**base, "seats": seats}).field == "seats"
+    assert parse(SetQuota, {**base, "seats": "12"}).seats == 12
+
+
+@pytest.mark.parametrize("value", ["1e309", "1e308", "-1e13", "1000000000001", "NaN", "inf", "-Infinity"])
+def test_numbers_are_finite_and_of_a_size_a_measure_can_have(value: str) -> None:
+    error = rejected(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": value})
+    assert error.field == "value" and "must" in error.message
+    assert parse(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1e12"}).value == Decimal("1e12")
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x00", "\x07", "\x7f", "\x9b", "\u202e", "\u202a", "\u2066",
+                                       "\u2069"])
+def test_control_and_bidirectional_override_characters_never_enter(character: str) -> None:
+    error = rejected(AddDriver, {"project": PROJECT, "primary": f"Hjem{character}[31mRED"})
+    assert error.field == "primary" and f"U+{ord(character):04X}" in error.message
+    listed = rejected(PlanCycle, {"project": PROJECT, "change_idea": PROJECT, "objective": "o",
+                                  "prediction": ["fine", f"bad{character}"], "start": "2031-02-01", "end": "2031-02-02"})
+    assert listed.field == "prediction"
+    assert rejected(AddPerson, {"name": "N", "email": f"a{character}@b.dk", "role": ["coach"]}).field == "email"
+
+
+def test_newlines_and_tabs_are_ordinary_text() -> None:
+    assert parse(AddDriver, {"project": PROJECT, "primary": "Hjem\tfør\nalt"}).text == "Hjem\tfør\nalt"
 
 
 def test_a_cpr_number_in_free_text_is_refused_with_the_reason() -> None:
@@ -91,13 +116,16 @@ def test_cpr_numbers_are_found_in_lists_of_text_too() -> None:
     assert isinstance(error, PatientIdentifierFound) and error.field == "prediction"
 
 
-@pytest.mark.parametrize("text", ["0102031234", "010203-1234", "Pt. 311299-4321.", "290200-4000"])
+@pytest.mark.parametrize("text", ["0102031234", "010203-1234", "Pt. 311299-4321.", "290200-4000",
+                                  "Patient 010190 1234 fik biopsi", "010190 - 1234", "010190\u20131234",
+                                  "cpr.: 010190\u00a01234"])
 def test_cpr_like_numbers_with_a_real_date_are_found(text: str) -> None:
     assert find_cpr_number(text)
 
 
 @pytest.mark.parametrize("text", ["3202031234", "011303-1234", "Tlf. 12345678", "ordrenr. 12345678901",
-                                  "290201-1234", "2031-02-01 kl. 10-12", "3,5 % af 1200 patienter"])
+                                  "290201-1234", "2031-02-01 kl. 10-12", "3,5 % af 1200 patienter",
+                                  "tlf. 12 34 56 78", "uge 10 2031 1200 besøg", "320190 1234", "010190 12345"])
 def test_numbers_that_are_not_cpr_numbers_pass(text: str) -> None:
     assert find_cpr_number(text) is None
 
@@ -109,9 +137,10 @@ def _century_digit(year: int) -> int:
     return 4 if 2000 <= year <= 2036 else 5
 
 
-@given(st.dates(min_value=date(1858, 1, 1), max_value=date(2057, 12, 31)), st.integers(0, 999), st.booleans())
-def test_every_cpr_number_with_a_real_birth_date_is_caught(day: date, serial: int, dash: bool) -> None:
-    number = f"{day:%d%m%y}{'-' if dash else ''}{_century_digit(day.year)}{serial:03d}"
+@given(st.dates(min_value=date(1858, 1, 1), max_value=date(2057, 12, 31)), st.integers(0, 999),
+       st.sampled_from(["", "-", " ", " - ", "\u2013"]))
+def test_every_cpr_number_with_a_real_birth_date_is_caught(day: date, serial: int, separator: str) -> None:
+    number = f"{day:%d%m%y}{separator}{_century_digit(day.year)}{serial:03d}"
     assert find_cpr_number(f"noted {number} today") == number
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
@@ -17,8 +18,11 @@ PARTICIPANT_ID = uuid4()
 ME = stamp(Role.PARTICIPANT, PARTICIPANT_ID)
 
 
+COHORT_START = date(2031, 1, 10)
+
+
 def series(chart: ChartType = ChartType.P, frequency: Frequency = Frequency.WEEK) -> MeasureSeries:
-    return MeasureSeries.open(uuid4(), ME, uuid4(), PARTICIPANT_ID, chart, frequency)
+    return MeasureSeries.open(uuid4(), ME, uuid4(), PARTICIPANT_ID, chart, frequency, COHORT_START)
 
 
 def test_a_period_is_recorded_once_and_written_canonically() -> None:
@@ -79,3 +83,41 @@ def test_points_come_in_time_order() -> None:
     for period in ("2031-03", "2030-12", "2031-01"):
         s.record(ME, period, Decimal(1), None)
     assert [p.period for p in s.in_order()] == ["2030-12", "2031-01", "2031-03"]
+
+
+@pytest.mark.parametrize(("chart", "value", "n", "rule"), [
+    (ChartType.C, "3.7", None, "whole number"),
+    (ChartType.U, "2.5", "10", "whole number"),
+    (ChartType.UP, "0.1", "10", "whole number"),
+    (ChartType.P, "2.5", "10", "whole number"),
+    (ChartType.PP, "3", "10.5", "whole number"),
+    (ChartType.U, "-1", "10", "negative"),
+])
+def test_counts_are_whole_numbers_as_each_chart_counts_them(chart: ChartType, value: str, n: str | None,
+                                                             rule: str) -> None:
+    s = series(chart)
+    assert_refused(s, lambda: s.record(ME, "2031-W05", Decimal(value), None if n is None else Decimal(n)),
+                   InvalidInput, rule)
+
+
+def test_measurements_and_exposures_may_be_fractions() -> None:
+    i, u = series(ChartType.I), series(ChartType.U)
+    i.record(ME, "2031-W05", Decimal("3.7"), None)
+    u.record(ME, "2031-W05", Decimal(3), Decimal("2.25"))
+    assert (i.points["2031-W05"].value, u.points["2031-W05"].n) == (Decimal("3.7"), Decimal("2.25"))
+
+
+def test_data_is_recorded_for_periods_that_have_begun() -> None:
+    s = series(ChartType.RUN)
+    current_week = "{0}-W{1:02d}".format(*ME.at.isocalendar())
+    s.record(ME, current_week, Decimal(1), None)
+    assert_refused(s, lambda: s.record(ME, "2099-W01", Decimal(1), None), InvalidInput, "period: 2099-W01 has not begun")
+    monthly = series(ChartType.RUN, Frequency.MONTH)
+    assert_refused(monthly, lambda: monthly.record(ME, "2099-01", Decimal(1), None), InvalidInput, "not begun")
+
+
+def test_baseline_data_reaches_back_a_few_years_before_the_cohort_and_no_further() -> None:
+    s = series(ChartType.RUN, Frequency.MONTH)
+    s.record(ME, "2028-02", Decimal(1), None)
+    assert_refused(s, lambda: s.record(ME, "2027-12", Decimal(1), None), InvalidInput, "3 years before the cohort")
+    assert_refused(s, lambda: s.record(ME, "0001-01", Decimal(1), None), InvalidInput, "period")

@@ -227,3 +227,26 @@ def test_a_change_idea_tested_by_a_cycle_stays_in_the_diagram() -> None:
     project, idea = active()
     project.open_cycle(ME, uuid4(), idea, None, [])
     assert_refused(project, lambda: project.remove_driver(ME, idea), Refused, "cycles have tested")
+
+
+def test_progress_is_scored_for_a_day_between_the_cohort_start_and_today() -> None:
+    project, _ = active()
+    today = ME.at.date()
+    assert_refused(project, lambda: project.score_progress(ME, Decimal("3"), date(9999, 12, 31)), InvalidInput,
+                   "date: 9999-12-31 is in the future")
+    assert_refused(project, lambda: project.score_progress(ME, Decimal("3"), date(1, 1, 1)), InvalidInput,
+                   "before the cohort starts")
+    project.score_progress(ME, Decimal("3"), today)
+    project.score_progress(ME, Decimal("2"), date(2031, 3, 1))
+    assert [entry.on for entry in project.progress] == [date(2031, 3, 1), today]
+
+
+def test_meetings_are_recorded_once_they_have_happened() -> None:
+    project, _ = active()
+    attendees = [PARTICIPANT_ID]
+    assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.COACHING, date(9999, 1, 1),
+                                                           attendees), InvalidInput, "in the future")
+    assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2029, 12, 1),
+                                                           attendees), InvalidInput, "a year before the cohort")
+    project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2030, 12, 1), attendees)
+    assert project.meetings[-1].on == date(2030, 12, 1)
