@@ -70,15 +70,25 @@ def _anhoej(summary: Part, direction: str | None) -> list[Signal]:
     found: list[Signal] = []
     if not summary.runs_signal:  # qicharts2 switches the runs signal off for MR charts; so do we
         return found
+    # A runs signal says the process is not random, not which way it went; the part's most recent long run
+    # says where it is now, so every runs signal of the part reads as that run's side.
+    kind = kind_of(_side_of_latest_long_run(summary), direction)
     if summary.longest_run is not None and summary.longest_run > summary.longest_run_max:  # type: ignore[operator]
-        found += [Signal("anhoej_longest_run", run, kind_of(side, direction))
-                  for run, side in _runs_of(summary.sides, summary.useful, summary.longest_run_max + 1)]  # type: ignore[operator]
+        found += [Signal("anhoej_longest_run", run, kind)
+                  for run, _ in _runs_of(summary.sides, summary.useful, summary.longest_run_max + 1)]  # type: ignore[operator]
     if summary.n_crossings is not None and summary.n_crossings < summary.n_crossings_min:  # type: ignore[operator]
-        # Too few crossings says the process is not random, not which way it went; the side holding most of
-        # the part's points says which way it leans.
-        side = int(np.sign(summary.sides.sum()))
-        found.append(Signal("anhoej_crossings", tuple(summary.useful.tolist()), kind_of(side, direction)))
+        found.append(Signal("anhoej_crossings", tuple(summary.useful.tolist()), kind))
     return found
+
+
+def _side_of_latest_long_run(summary: Part) -> int:
+    """The side of the most recent run at least longest_run_max long; without one, of the most recent of the
+    longest runs. A run as long as the limit, one short of a signal itself, already shows where a change took
+    the process."""
+    runs = _runs_of(summary.sides, summary.useful, summary.longest_run_max or 1)
+    if not runs:
+        runs = _runs_of(summary.sides, summary.useful, summary.longest_run or 1)
+    return runs[-1][1] if runs else 0
 
 
 def _runs_of(

@@ -34,6 +34,32 @@ def test_too_few_crossings_fire_for_the_whole_part() -> None:
     assert crossings == [(tuple(range(1, 17)), "neutral")]
 
 
+@pytest.mark.parametrize(("values", "direction"), [
+    ([1] * 8 + [9] * 8, "up"),  # below the median, then above it: better is up
+    ([9] * 8 + [1] * 8, "down"),  # the mirror image
+])
+def test_runs_signals_read_as_the_side_of_the_most_recent_long_run(values: list[int], direction: str) -> None:
+    fired = rules_fired(analyse("run", values, direction=direction))
+    assert {kind for rule in ("anhoej_longest_run", "anhoej_crossings") for _, kind in fired[rule]} == {"improvement"}
+    assert [points for points, _ in fired["anhoej_longest_run"]] == [tuple(range(1, 9)), tuple(range(9, 17))]
+
+
+def test_a_short_last_run_does_not_turn_the_reading_of_an_earlier_long_run() -> None:
+    values = [1, 2] * 5 + [8, 9, 8, 9]  # around the mean, 3.5: a long run of 10 below, then a short one above
+    part = analyse("i", values).parts[0]
+    assert (part.longest_run, part.longest_run_max, part.n_crossings) == (10, 7, 1) and part.n_crossings_min > 1
+    fired = rules_fired(analyse("i", values, direction="up"))
+    assert [kind for rule in ("anhoej_longest_run", "anhoej_crossings") for _, kind in fired[rule]] == ["concern"] * 2
+
+
+def test_without_a_long_run_too_few_crossings_read_as_the_most_recent_longest_run() -> None:
+    values = [1, 2] * 3 + [8, 9] * 3 + [1, 2] * 2  # around the mean: runs of 6 below, 6 above, 4 below
+    part = analyse("i", values).parts[0]
+    assert (part.longest_run, part.longest_run_max, part.n_crossings, part.n_crossings_min) == (6, 7, 2, 4)
+    assert rules_fired(analyse("i", values, direction="up"))["anhoej_crossings"][0][1] == "improvement"
+    assert rules_fired(analyse("i", values, direction="down"))["anhoej_crossings"][0][1] == "concern"
+
+
 def test_making_data_count_rules() -> None:
     flat = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]
     shift = flat + [12, 12.5, 12, 12.5, 12, 12.5, 12]
