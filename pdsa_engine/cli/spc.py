@@ -23,10 +23,13 @@ def spc() -> None:
 @click.option("--chart", required=True, help="|".join(CHARTS))
 @click.option("--values", required=True, help="Values (numerators), e.g. 3,5,4 or with decimal commas 3,5;4,1.")
 @click.option("--n", help="Denominators, for p, pp, u and up charts.")
-@click.option("--freeze", help="Baseline: centre line and limits from the first K points.")
+@click.option("--freeze", help="Baseline: centre line and limits from the first K points "
+              "(with --rules mdc, of every part).")
 @click.option("--part", help="The last index of each part but the last, e.g. 12,24.")
 @click.option("--exclude", help="Indices left out of centre line, limits and runs analysis.")
-@click.option("--rules", default="anhoej", show_default=True, help="anhoej|mdc (NHS Making Data Count)")
+@click.option("--rules", default="anhoej", show_default=True,
+              help="anhoej|mdc (NHS Making Data Count, as NHSRplotthedots: 2.66 × mean moving range, its four "
+              "rules, each point's variation type, assurance consistent_pass|consistent_fail|inconsistent)")
 @click.option("--no-mr-screening", "mr_screening", flag_value=False, default=True,
               help="Do not screen large moving ranges (reproduces the NHS Excel tool).")
 @click.option("--direction", help="up|down: which way is better.")

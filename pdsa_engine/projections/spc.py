@@ -2,9 +2,13 @@
 
 Pure functions on numbers: centre lines and per-point limits for run, I (XmR), MR, P, P′ (Laney), U, U′, C, G
 and T charts; Anhøj's runs analysis per part; moving-range screening (on by default; off reproduces the NHS
-"Making Data Count" tool); freeze (baseline), parts and excluded points. One deliberate difference: qicharts2
-ignores ``freeze`` when parts are given; here the freeze then fixes the first part's centre line and limits on
-its first K points, and every later part is computed from all its own points.
+"Making Data Count" Excel tool); freeze (baseline), parts and excluded points. One deliberate difference:
+qicharts2 ignores ``freeze`` when parts are given; here the freeze then fixes the first part's centre line and
+limits on its first K points, and every later part is computed from all its own points.
+
+With ``rules="mdc"`` the analysis is NHS "Making Data Count" as NHSRplotthedots 0.2.2 computes it (spc_mdc.py):
+an I chart's limits are mean ± 2.66 × the average moving range, a freeze fixes every part on its own first K
+points, and each point gets a variation type (``point_type``); with Anhøj's rules nothing of that changes.
 
 Indices in and out are 1-based, as in qicharts2. Signals are named and listed with their points in
 spc_signals.py.
@@ -21,11 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.spc_input import CHARTS as CHARTS  # where the CLI and the series view read them
+from pdsa_engine.projections.spc_input import WITH_DENOMINATOR, check_input
+from pdsa_engine.projections.spc_mdc import mdc_assurance, mdc_rules, xmr_lines
 from pdsa_engine.projections.spc_signals import Signal, assurance, find_signals
 
-CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
-WITH_DENOMINATOR = ("p", "pp", "u", "up")
 MR_SCREEN = 3.267  # moving ranges at or above 3.267 × the average are screened out once (Nelson 1982)
 D2 = 1.128  # σ = average moving range / d2
 _QBINOM_FUZZ = 1 - 64 * np.finfo(float).eps  # R's qbinom searches with this tolerance
@@ -55,14 +59,16 @@ class SpcResult:
     cl: np.ndarray
     lcl: np.ndarray
     ucl: np.ndarray
-    lcl_2sigma: np.ndarray
-    ucl_2sigma: np.ndarray
+    lcl_2sigma: np.ndarray  # under MDC on an I chart: where "close to the lower limit" begins
+    ucl_2sigma: np.ndarray  # and the upper
     part: np.ndarray
     excluded: np.ndarray
     sigma_signal: np.ndarray
     parts: tuple[Part, ...]
     signals: tuple[Signal, ...]
-    assurance: str | None
+    assurance: str | None  # anhoej: pass, fail, hit_and_miss; mdc: consistent_pass, consistent_fail, inconsistent
+    rules: str = "anhoej"
+    point_type: tuple[str, ...] | None = None  # mdc only: common_cause, special_cause_improvement, ...
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape of `pdsa spc analyse --json`: null where a value does not exist."""
@@ -81,18 +87,22 @@ class SpcResult:
                 for p in self.parts
             ],
             "signals": [{"rule": s.rule, "points": list(s.points), "kind": s.kind} for s in self.signals],
-            "assurance": self.assurance,
+            "assurance": self.assurance, "rules": self.rules,
+            "point_type": None if self.point_type is None else list(self.point_type),
         }
 
 
 def public_shape(columns: dict[str, Any]) -> dict[str, Any]:
-    """One object per point, as `pdsa spc analyse --json` promises, from the columns of an analysis."""
+    """One object per point, as `pdsa spc analyse --json` promises, from the columns of an analysis. Columns
+    stored before rules and point types were kept read as Anhøj's rules, without point types."""
+    types = columns.get("point_type") or [None] * len(columns["y"])
     lines = zip(columns["y"], columns["cl"], columns["lcl"], columns["ucl"], columns["part"], columns["excluded"],
-                columns["sigma_signal"])
+                columns["sigma_signal"], types)
     points = [{"index": i + 1, "y": y, "cl": cl, "lcl": lcl, "ucl": ucl, "part": part, "excluded": excluded,
-               "sigma_signal": signal} for i, (y, cl, lcl, ucl, part, excluded, signal) in enumerate(lines)]
-    return {"chart": columns["chart"], "points": points, "parts": columns["parts"], "signals": columns["signals"],
-            "assurance": columns["assurance"]}
+               "sigma_signal": signal, "point_type": kind}
+              for i, (y, cl, lcl, ucl, part, excluded, signal, kind) in enumerate(lines)]
+    return {"chart": columns["chart"], "rules": columns.get("rules", "anhoej"), "points": points,
+            "parts": columns["parts"], "signals": columns["signals"], "assurance": columns["assurance"]}
 
 
 def analyse(
@@ -101,7 +111,7 @@ def analyse(
     screened: bool = True, direction: str | None = None, target: float | None = None,
 ) -> SpcResult:
     """Centre lines, limits, runs analysis, signals and assurance for one series of data points."""
-    numerators, denominators = _check(chart, values, n, freeze, parts, exclude, rules, direction)
+    numerators, denominators = check_input(chart, values, n, freeze, parts, exclude, rules, direction)
     count = len(numerators)
     y = numerators / denominators if chart in WITH_DENOMINATOR else numerators.copy()
     part = np.ones(count, dtype=np.int64)
@@ -109,7 +119,7 @@ def analyse(
         part[boundary:] += 1
     index = np.arange(1, count + 1)
     excluded = np.isin(index, np.asarray(exclude, dtype=np.int64))
-    baseline = (index <= freeze) | (part > 1) if freeze is not None else np.ones(count, dtype=bool)
+    baseline = _baseline(index, part, parts, freeze, rules)
     lines = np.full((5, count), np.nan)
     summaries = []
     for number, (start, end) in enumerate(_spans(parts, count), start=1):
@@ -117,7 +127,9 @@ def analyse(
         base = baseline[where] & ~excluded[where]
         if chart == "mr":  # the moving range of each point from the one before it, within the part
             y[where] = np.concatenate(([np.nan], np.abs(np.diff(numerators[where]))))
-        if chart == "t":
+        if chart == "i" and rules == "mdc":
+            lines[:, where] = _mdc_lines(y[where], base, screened)
+        elif chart == "t":
             lines[:, where], y[where] = _t_chart(y[where], base, screened)
         else:
             lines[:, where] = _lines(chart, y[where], numerators[where], denominators[where], base, screened)
@@ -128,9 +140,30 @@ def analyse(
     cl, lcl, ucl, lcl2, ucl2 = lines
     with np.errstate(invalid="ignore"):
         sigma_signal = (y > ucl) | (y < lcl)  # NaN compares False: run charts and missing limits never signal
-    signals = find_signals(rules, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, summaries, direction)
+    if rules == "mdc":
+        signals, types = mdc_rules(y, lines, excluded, summaries, direction)
+        return SpcResult(chart, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, sigma_signal, tuple(summaries),
+                         tuple(signals), mdc_assurance(lcl, ucl, direction, target), rules, tuple(types))
     return SpcResult(chart, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, sigma_signal, tuple(summaries),
-                     tuple(signals), assurance(lcl, ucl, direction, target))
+                     tuple(find_signals(y, lcl, ucl, summaries, direction)), assurance(lcl, ucl, direction, target))
+
+
+def _baseline(index: np.ndarray, part: np.ndarray, parts: Sequence[int], freeze: int | None, rules: str) -> np.ndarray:
+    """The points each part's centre line and limits come from. A freeze fixes the first part on its first K
+    points; under MDC, as NHSRplotthedots' fix_after_n_points, it fixes every part on its own first K."""
+    if freeze is None:
+        return np.ones(len(index), dtype=bool)
+    if rules == "mdc":
+        starts = np.asarray([1, *(p + 1 for p in parts)])
+        return index - starts[part - 1] < freeze
+    return (index <= freeze) | (part > 1)
+
+
+def _mdc_lines(y: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
+    """An XmR part's mean, MDC limits and the bounds of "close to a limit"."""
+    if not base.any():
+        return np.full((5, len(y)), np.nan)
+    return xmr_lines(float(np.mean(y[base])), _average_moving_range(y[base], screened), len(y))
 
 
 def _lines(chart: str, y: np.ndarray, x: np.ndarray, n: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
@@ -249,45 +282,3 @@ def _number(value: float) -> float | None:
 
 def _numbers(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]
-
-
-def _check(
-    chart: str, values: Any, n: Any, freeze: int | None, parts: Sequence[int], exclude: Sequence[int], rules: str,
-    direction: str | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    if chart not in CHARTS:
-        raise InvalidInput("chart", f"must be one of {', '.join(CHARTS)}, not {chart!r}")
-    numerators = np.asarray(values, dtype=float)
-    if numerators.ndim != 1 or len(numerators) == 0:
-        raise InvalidInput("values", "give at least one value")
-    if not np.isfinite(numerators).all():
-        raise InvalidInput("values", "every value must be a finite number")
-    count = len(numerators)
-    if chart in WITH_DENOMINATOR:
-        if n is None:
-            raise InvalidInput("n", f"a {chart} chart needs a denominator for every value")
-        denominators = np.asarray(n, dtype=float)
-        if denominators.shape != numerators.shape:
-            raise InvalidInput("n", f"give as many denominators as values ({count}), not {len(denominators)}")
-        if not (np.isfinite(denominators).all() and (denominators > 0).all()):
-            raise InvalidInput("n", "every denominator must be a number greater than 0")
-        if chart in ("p", "pp") and ((numerators < 0) | (numerators > denominators)).any():
-            raise InvalidInput("values", "a proportion's numerator lies between 0 and its denominator")
-    else:
-        denominators = np.ones(count)
-    if chart in ("c", "u", "up", "g", "p", "pp") and (numerators < 0).any():
-        raise InvalidInput("values", f"a {chart} chart counts, so no value can be negative")
-    if chart == "t" and (numerators <= 0).any():
-        raise InvalidInput("values", "a t chart measures time between events: every value must be greater than 0")
-    if list(parts) != sorted(set(parts)) or any(not 1 <= p < count for p in parts):
-        raise InvalidInput("part", f"list the last index of each part but the last, rising, between 1 and {count - 1}")
-    if freeze is not None and not 1 <= freeze <= (parts[0] if parts else count):
-        raise InvalidInput("freeze", f"the baseline is the first 1 to {parts[0] if parts else count} points"
-                           + (" (within the first part)" if parts else ""))
-    if any(not 1 <= i <= count for i in exclude):
-        raise InvalidInput("exclude", f"indices run from 1 to {count}")
-    if rules not in ("anhoej", "mdc"):
-        raise InvalidInput("rules", "must be anhoej or mdc")
-    if direction not in (None, "up", "down"):
-        raise InvalidInput("direction", "must be up or down")
-    return numerators, denominators

@@ -91,3 +91,28 @@ def test_sigma_signals_are_exactly_the_points_outside_the_limits(values: list[fl
     assert (result.sigma_signal == outside).all()
     listed = sorted(i for s in result.signals if s.rule == "outside_limits" for i in s.points)
     assert listed == [i + 1 for i in np.flatnonzero(outside)]
+
+
+@given(VALUES, st.sampled_from(["up", "down", None]), st.booleans())
+def test_under_mdc_a_point_is_special_cause_exactly_when_a_rule_flags_it(values: list[float], direction: str | None,
+                                                                        screened: bool) -> None:
+    result = analyse("i", values, rules="mdc", direction=direction, screened=screened)
+    flagged = {i for s in result.signals for i in s.points}
+    assert [t != "common_cause" for t in result.point_type] == [i + 1 in flagged for i in range(len(values))]
+    special = ("improvement", "concern") if direction else ("neutral_high", "neutral_low")
+    assert set(result.point_type) <= {"common_cause", *(f"special_cause_{kind}" for kind in special)}
+
+
+@given(VALUES, st.booleans())
+def test_mdc_limits_are_the_mean_plus_or_minus_2_66_average_moving_ranges(values: list[float],
+                                                                          screened: bool) -> None:
+    ranges = [abs(b - a) for a, b in zip(values, values[1:])]
+    average = sum(ranges) / len(ranges)
+    if screened:
+        kept = [r for r in ranges if r < 3.267 * average]
+        assume(kept)
+        average = sum(kept) / len(kept)
+    mean = sum(values) / len(values)
+    result = analyse("i", values, rules="mdc", screened=screened)
+    np.testing.assert_allclose(result.ucl, mean + 2.66 * average, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(result.lcl, mean - 2.66 * average, rtol=1e-9, atol=1e-6)

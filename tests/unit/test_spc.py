@@ -34,6 +34,32 @@ def test_too_few_crossings_fire_for_the_whole_part() -> None:
     assert crossings == [(tuple(range(1, 17)), "neutral")]
 
 
+@pytest.mark.parametrize(("values", "direction"), [
+    ([1] * 8 + [9] * 8, "up"),  # below the median, then above it: better is up
+    ([9] * 8 + [1] * 8, "down"),  # the mirror image
+])
+def test_runs_signals_read_as_the_side_of_the_most_recent_long_run(values: list[int], direction: str) -> None:
+    fired = rules_fired(analyse("run", values, direction=direction))
+    assert {kind for rule in ("anhoej_longest_run", "anhoej_crossings") for _, kind in fired[rule]} == {"improvement"}
+    assert [points for points, _ in fired["anhoej_longest_run"]] == [tuple(range(1, 9)), tuple(range(9, 17))]
+
+
+def test_a_short_last_run_does_not_turn_the_reading_of_an_earlier_long_run() -> None:
+    values = [1, 2] * 5 + [8, 9, 8, 9]  # around the mean, 3.5: a long run of 10 below, then a short one above
+    part = analyse("i", values).parts[0]
+    assert (part.longest_run, part.longest_run_max, part.n_crossings) == (10, 7, 1) and part.n_crossings_min > 1
+    fired = rules_fired(analyse("i", values, direction="up"))
+    assert [kind for rule in ("anhoej_longest_run", "anhoej_crossings") for _, kind in fired[rule]] == ["concern"] * 2
+
+
+def test_without_a_long_run_too_few_crossings_read_as_the_most_recent_longest_run() -> None:
+    values = [1, 2] * 3 + [8, 9] * 3 + [1, 2] * 2  # around the mean: runs of 6 below, 6 above, 4 below
+    part = analyse("i", values).parts[0]
+    assert (part.longest_run, part.longest_run_max, part.n_crossings, part.n_crossings_min) == (6, 7, 2, 4)
+    assert rules_fired(analyse("i", values, direction="up"))["anhoej_crossings"][0][1] == "improvement"
+    assert rules_fired(analyse("i", values, direction="down"))["anhoej_crossings"][0][1] == "concern"
+
+
 def test_making_data_count_rules() -> None:
     flat = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]
     shift = flat + [12, 12.5, 12, 12.5, 12, 12.5, 12]
@@ -42,10 +68,88 @@ def test_making_data_count_rules() -> None:
     trend = flat + [10.2, 10.4, 10.6, 10.8, 11.0, 11.2, 11.4]
     fired = rules_fired(analyse("i", trend, freeze=10, rules="mdc", direction="up"))
     assert fired["mdc_trend"] == [(tuple(range(9, 18)), "improvement")]  # 9 at point 9 starts the rise
-    near = flat + [14, 10, 14]  # 2σ above the baseline's mean is 13.5
+    near = flat + [13, 10.5, 13]  # close to the upper limit is above 12.36, outside it above 13.55
     fired = rules_fired(analyse("i", near, freeze=10, rules="mdc"))
     assert fired["mdc_two_of_three"] == [((11, 13), "neutral")]
     assert "anhoej_longest_run" not in fired
+
+
+FLAT = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]  # mean 10, average moving range 4/3
+
+
+def test_making_data_count_limits_use_2_66_where_qicharts2_uses_3_over_1_128() -> None:
+    mdc, anhoej = analyse("i", FLAT, rules="mdc"), analyse("i", FLAT)
+    assert mdc.ucl[0] == pytest.approx(10 + 2.66 * 4 / 3, rel=1e-12)
+    assert mdc.lcl[0] == pytest.approx(10 - 2.66 * 4 / 3, rel=1e-12)
+    assert mdc.ucl_2sigma[0] == pytest.approx(10 + 2 / 3 * 2.66 * 4 / 3, rel=1e-12)  # "close to a limit"
+    assert anhoej.ucl[0] == pytest.approx(10 + 3 / 1.128 * 4 / 3, rel=1e-12)
+
+
+@pytest.mark.parametrize(("after", "flagged"), [
+    ([13, 10.5, 13], [(11, 13)]),  # two close above, all three above the centre: only the close points
+    ([14, 10.5, 14], []),  # outside the limits is not close to them
+    ([13, 9.5, 13], []),  # the middle point below the centre: not all on one side
+    ([13, 10, 13], []),  # the middle point on the centre: not on one side either
+    ([13, 13, 10.5], [(11, 12)]),
+])
+def test_two_of_three_counts_only_points_close_to_a_limit_on_one_side(after: list[float],
+                                                                      flagged: list[tuple[int, ...]]) -> None:
+    fired = rules_fired(analyse("i", FLAT + after, freeze=10, rules="mdc"))
+    assert [points for points, _ in fired.get("mdc_two_of_three", [])] == flagged
+
+
+def test_a_point_on_the_centre_breaks_a_shift_and_a_tie_breaks_a_trend() -> None:
+    shift = FLAT + [11, 12, 11, 10.5, 11, 12, 11, 12]
+    fired = rules_fired(analyse("i", shift, freeze=10, rules="mdc", direction="up"))
+    assert fired["mdc_shift"] == [(tuple(range(11, 19)), "improvement")]  # the eighth continues the run
+    broken = FLAT + [11, 12, 11, 10, 11, 12, 11, 12]
+    assert "mdc_shift" not in rules_fired(analyse("i", broken, freeze=10, rules="mdc"))
+    falling = FLAT + [9.8, 9.6, 9.4, 9.2, 9.0, 8.8]  # from the 10 at point 10: seven points falling
+    fired = rules_fired(analyse("i", falling, freeze=10, rules="mdc", direction="up"))
+    assert fired["mdc_trend"] == [(tuple(range(10, 17)), "concern")]
+    tied = FLAT + [9.8, 9.6, 9.6, 9.4, 9.2, 9.0]
+    assert "mdc_trend" not in rules_fired(analyse("i", tied, freeze=10, rules="mdc"))
+
+
+def test_a_points_variation_type_comes_from_the_first_rule_that_flags_it() -> None:
+    values = FLAT + [13, 12.5, 12, 11.5, 11, 10.5, 20]  # six falling, then a point far above the limit
+    result = analyse("i", values, freeze=10, rules="mdc", direction="up")
+    fired = rules_fired(result)
+    assert fired["mdc_shift"] == [(tuple(range(11, 18)), "improvement")]
+    assert 11 in fired["mdc_two_of_three"][0][0] and fired["outside_limits"] == [((17,), "improvement")]
+    # 11–16 only fall and rise to 17: no trend; above the centre they are shift (and 11, 12 two of three).
+    assert list(result.point_type[10:]) == ["special_cause_improvement"] * 7
+    assert list(result.point_type[:10]) == ["common_cause"] * 10
+    down = analyse("i", FLAT + [13.5, 13, 12.5, 12, 11.5, 11, 10.5], freeze=10, rules="mdc", direction="up")
+    assert rules_fired(down)["mdc_trend"] == [(tuple(range(11, 18)), "concern")]
+    # a trend outranks two of three and a shift: falling, so concern, though every point is above the centre
+    assert list(down.point_type[10:]) == ["special_cause_concern"] * 7
+    neutral = analyse("i", FLAT + [12] * 7 + [8] * 7, freeze=10, rules="mdc")
+    assert set(neutral.point_type[10:17]) == {"special_cause_neutral_high"}
+    assert set(neutral.point_type[17:]) == {"special_cause_neutral_low"}
+
+
+def test_under_making_data_count_a_freeze_fixes_every_part_on_its_own_first_points() -> None:
+    values = FLAT + [20, 21, 19, 20, 21, 30, 31, 29]
+    mdc = analyse("i", values, freeze=5, parts=[10], rules="mdc")
+    assert mdc.cl[0] == np.mean(FLAT[:5]) and mdc.cl[10] == pytest.approx(np.mean(values[10:15]))
+    anhoej = analyse("i", values, freeze=5, parts=[10])
+    assert anhoej.cl[0] == np.mean(FLAT[:5]) and anhoej.cl[10] == pytest.approx(np.mean(values[10:]))
+
+
+@pytest.mark.parametrize(("direction", "target", "expected"), [
+    ("up", 5.0, "consistent_pass"), ("up", 30.0, "consistent_fail"), ("up", 10.0, "inconsistent"),
+    ("down", 30.0, "consistent_pass"), ("down", 5.0, "consistent_fail"), (None, 5.0, None), ("up", None, None),
+])
+def test_making_data_count_assurance_against_a_target(direction: str | None, target: float | None,
+                                                     expected: str | None) -> None:
+    assert analyse("i", FLAT, rules="mdc", direction=direction, target=target).assurance == expected
+
+
+def test_anhoej_rules_give_no_point_types() -> None:
+    result = analyse("i", FLAT + [30])
+    assert result.rules == "anhoej" and result.point_type is None
+    assert {p["point_type"] for p in result.as_dict()["points"]} == {None}
 
 
 def test_outside_limits_lists_the_points_on_each_side() -> None:
