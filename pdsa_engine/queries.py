@@ -20,7 +20,7 @@ from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound, PermissionDenied
 from pdsa_engine.names import PersonNames
-from pdsa_engine.projections import reading
+from pdsa_engine.projections import listing, reading
 from pdsa_engine.projections.runner import Projections
 
 _READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
@@ -69,6 +69,43 @@ class Queries:
         if str(reader.id) not in people.values():
             self._require_any(reader, _READ_ALL)
         return found
+
+    # -- lists ---------------------------------------------------------------------------------------
+
+    def people(self, actor: str | None, role: Role | None = None) -> list[dict[str, Any]]:
+        """Everyone registered (in a role), by name; for those who read everything."""
+        self._require_any(self._reader(actor), _READ_ALL)
+        found = [views.person_view(self.app.load(Person, UUID(row["person_id"])))
+                 for row in listing.people(self._views().store, role.value if role else None)]
+        return sorted(found, key=lambda person: (person["name"].casefold(), person["email"]))
+
+    def projects(self, actor: str | None, cohort_id: UUID | None = None, mine: bool = False) -> list[dict[str, Any]]:
+        """Projects (of a cohort). Those who read everything see all unless they ask for their own; a participant,
+        sponsor or coach sees the projects they take part in."""
+        reader = self._reader(actor)
+        everyone = any(reader.holds(role) for role in _READ_ALL) and not mine
+        rows = [p for p in listing.projects(self._views().store, str(cohort_id) if cohort_id else None)
+                if everyone or str(reader.id) in (p["participant_id"], p["sponsor_id"], p["coach_id"])]
+        found = [{"id": p["project_id"], "title": p["title"], "status": p["status"], "cohort_id": p["cohort_id"],
+                  "participant": self._person_ref(p["participant_id"]), "sponsor": self._person_ref(p["sponsor_id"]),
+                  "coach": self._person_ref(p["coach_id"]), "pending_signoffs": len(p["pending"]),
+                  "last_activity": p.get("last_activity")} for p in rows]
+        return sorted(found, key=lambda project: (project["title"].casefold(), project["id"]))
+
+    def signoffs(self, actor: str | None, mine: bool = False, status: str | None = None) -> list[dict[str, Any]]:
+        """Sign-offs, oldest request first. ``mine``: addressed to the reader, or asked for by them; those who
+        do not read everything always see only those."""
+        reader = self._reader(actor)
+        everyone = any(reader.holds(role) for role in _READ_ALL) and not mine
+        rows = [s for s in listing.signoffs(self._views().store)
+                if (everyone or str(reader.id) in (s["sponsor_id"], s["participant_id"]))
+                and (status is None or s["status"] == status)]
+        return [{"id": s["id"], "kind": s["kind"], "status": s["status"], "project_id": s["project_id"],
+                 "project": s["title"], "sponsor": self._person_ref(s["sponsor_id"]),
+                 "requested_at": s["requested_at"], "decided_at": s["decided_at"]} for s in rows]
+
+    def _person_ref(self, person_id: str) -> dict[str, str]:
+        return {"id": person_id, "name": self.name_of(UUID(person_id))}
 
     def _views(self) -> Projections:
         if self.projections is None:

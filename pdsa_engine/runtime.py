@@ -18,6 +18,7 @@ from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
 from pdsa_engine.projections.audit_log import AuditLogView
 from pdsa_engine.projections.dashboard import DashboardView
+from pdsa_engine.projections.people import PeopleView
 from pdsa_engine.projections.runner import Projections, View
 from pdsa_engine.projections.series import SeriesView
 from pdsa_engine.projections.store import open_store
@@ -103,7 +104,7 @@ def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
 
 
 def default_views(app: PdsaApplication) -> list[View]:
-    return [SeriesView(), DashboardView(), AuditLogView(app)]
+    return [SeriesView(), DashboardView(), PeopleView(), AuditLogView(app)]
 
 
 def is_empty(app: PdsaApplication) -> bool:

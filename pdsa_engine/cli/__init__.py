@@ -21,6 +21,7 @@ from pdsa_engine.cli.cohorts import cohort
 from pdsa_engine.cli.core import CliState, PdsaGroup, err, report_error
 from pdsa_engine.cli.cycles import cycle
 from pdsa_engine.cli.failures import as_error
+from pdsa_engine.cli.lists import person_list, project_list, signoff_list
 from pdsa_engine.cli.people import person
 from pdsa_engine.cli.projections import projections
 from pdsa_engine.cli.projects import project
@@ -48,6 +49,8 @@ def cli(ctx: click.Context, actor: str | None) -> None:
 
 for group in (person, cohort, project, cycle, signoff, spc, projections, audit):
     cli.add_command(group)
+for group, listing in ((person, person_list), (project, project_list), (signoff, signoff_list)):
+    group.add_command(listing)
 for command in (init, demo, run):
     cli.add_command(command)
 

@@ -10,8 +10,7 @@ from pdsa_engine.audit.export import FORMATS
 from pdsa_engine.audit.log import LogFilter, event_name, parse_moment
 from pdsa_engine.audit.service import Audit, describe_break, verification_view
 from pdsa_engine.cli import audit_render
-from pdsa_engine.cli.core import PdsaGroup, catch_up, err, out, show, state, writing_to
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, catch_up, cli_id, err, out, show, state, writing_to
 from pdsa_engine.errors import InvalidInput
 
 
@@ -89,7 +88,7 @@ def log_command(project: str | None, person: str | None, type_: str | None, sinc
                 language: str | None) -> None:
     """Every event as a line: when, who in which role, what, the reason and the fields it changed."""
     chosen = LogFilter(
-        project=str(parse_id("project", project)) if project else None, person=person,
+        project=str(cli_id("project", project)) if project else None, person=person,
         event=event_name(type_) if type_ else None,
         since=parse_moment("since", since) if since else None, until=parse_moment("until", until) if until else None,
     )
@@ -106,7 +105,7 @@ def replay_command(project: str, at: str | None, version: int | None) -> None:
     if (at is None) == (version is None):
         raise InvalidInput("at", "give exactly one of --at TIME or --version N")
     moment = parse_moment("at", at) if at else None
-    show(_audit().replay(state().actor, parse_id("project", project), at=moment, version=version),
+    show(_audit().replay(state().actor, cli_id("project", project), at=moment, version=version),
          audit_render.replay)
 
 
@@ -114,7 +113,7 @@ def replay_command(project: str, at: str | None, version: int | None) -> None:
 @click.argument("signoff")
 def signoff_command(signoff: str) -> None:
     """What the sponsor signed: the project at the decision, and what changed before and after it."""
-    show(_audit().signoff(state().actor, parse_id("signoff", signoff)), audit_render.signed)
+    show(_audit().signoff(state().actor, cli_id("signoff", signoff)), audit_render.signed)
 
 
 @audit.command("export")
@@ -128,6 +127,6 @@ def export_command(project: str, format_: str, path: Path, force: bool, language
     verification of the whole history. The export itself is recorded."""
     audit_ = _audit(caught_up=True)
     with writing_to("out", path):
-        done = audit_.export(state().actor, parse_id("project", project), format_, path, language, replace_file=force)
+        done = audit_.export(state().actor, cli_id("project", project), format_, path, language, replace_file=force)
     show(done, lambda d: out.print(f"Wrote {d['events']} events to {d['path']} ({d['format']}); "
                                    f"the export is recorded as {d['record']}"))

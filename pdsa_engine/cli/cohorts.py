@@ -8,8 +8,7 @@ import click
 from pdsa_engine.aggregates.values import Module, Region, Sector
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
-from pdsa_engine.cli.core import PdsaGroup, command_input, execute, show, state
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, cli_id, command_input, execute, show, state
 from pdsa_engine.commands.cohorts import (
     CloseCohort,
     CreateCohort,
@@ -116,7 +115,7 @@ def close(**fields: Any) -> None:
 def show_cohort(cohort: str) -> None:
     """The cohort's overview: schedule, seats against quotas, groups and projects."""
     current = state()
-    show(current.caught_up_queries().cohort(current.actor, parse_id("cohort", cohort)), render.cohort)
+    show(current.caught_up_queries().cohort(current.actor, cli_id("cohort", cohort)), render.cohort)
 
 
 @cohort.command("list")

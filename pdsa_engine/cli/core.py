@@ -18,8 +18,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.application import PdsaApplication
+from pdsa_engine.cli.ids import DIAGRAM_FIELDS, is_id_field, resolve_id
 from pdsa_engine.commands import parse
+from pdsa_engine.commands.text import json_escaped, visible
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import InvalidInput, PdsaError
 from pdsa_engine.projections.runner import BATCH, Projections
@@ -28,8 +31,23 @@ from pdsa_engine.runtime import ApplicationFactory, open_application, open_proje
 from pdsa_engine.views import jsonable
 
 M = TypeVar("M", bound=BaseModel)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class SafeConsole(Console):
+    """A console that never lets stored text drive the terminal: control characters that older records may
+    hold are shown as escapes. Away from a terminal (a pipe, a file) lines are never cut to 80 columns."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(highlight=False, soft_wrap=True, **kwargs)
+        if not self.is_terminal:
+            self.width = 100_000
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = SafeConsole()
+err = SafeConsole(stderr=True)
 
 
 @dataclass
@@ -117,9 +135,34 @@ class PdsaGroup(click.Group):
 
 
 def command_input(model: type[M], fields: dict[str, Any]) -> M:
-    """The command model from the options given; options left out take the model's defaults."""
+    """The command model from the options given; options left out take the model's defaults. Ids may be
+    given by their beginning (the short ids tables show)."""
     given = {name: value for name, value in fields.items() if value is not None and value != ()}
+    id_fields = [name for name, info in model.model_fields.items() if name in given and is_id_field(info.annotation)]
+    if "project" in id_fields:  # first: the diagram's nodes are looked for within it
+        id_fields.remove("project")
+        given["project"] = str(cli_id("project", str(given["project"])))
+    for name in id_fields:
+        value = given[name]
+        if isinstance(value, tuple):
+            given[name] = tuple(str(cli_id(name, str(item))) for item in value)
+        else:
+            given[name] = str(cli_id(name, str(value), project=given.get("project")))
     return parse(model, given)
+
+
+def cli_id(field: str, text: str, project: str | None = None) -> UUID:
+    """An id given on the command line, whole or by its beginning."""
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        pass
+    app = state().app
+    nodes = None
+    if project is not None and field in DIAGRAM_FIELDS:
+        def nodes() -> list[UUID]:
+            return [node.node_id for node in app.load(ImprovementProject, UUID(project)).diagram.nodes]
+    return resolve_id(app.recorder, field, text, nodes)
 
 
 def execute(
@@ -141,11 +184,24 @@ def show(data: Any, render: Callable[[Any], None]) -> None:
     if state().as_json:
         print_json(data)
     else:
-        render(data)
+        render(shown_safely(data))
+
+
+def shown_safely(data: Any) -> Any:
+    """The data with every text made visible(), for renderers that put text into tables and trees."""
+    if isinstance(data, str):
+        return visible(data)
+    if isinstance(data, dict):
+        return {key: shown_safely(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [shown_safely(value) for value in data]
+    return data
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    # JSON escapes C0 controls itself; the others are written as \\uXXXX escapes too: the same value, never raw.
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2)
+    sys.stdout.write(json_escaped(text) + "\n")
 
 
 def report_error(error: PdsaError, as_json: bool) -> None:

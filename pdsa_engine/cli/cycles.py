@@ -7,8 +7,7 @@ import click
 from pdsa_engine.aggregates.values import Decision
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
-from pdsa_engine.cli.core import PdsaGroup, execute, show, state
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
 from pdsa_engine.commands.cycles import ActCycle, AmendCycle, CancelCycle, DoCycle, PlanCycle, StudyCycle
 
 
@@ -97,4 +96,4 @@ def cancel(**fields: Any) -> None:
 @click.argument("cycle")
 def show_cycle(cycle: str) -> None:
     """The cycle with the records of its phases."""
-    show(state().queries.cycle(state().actor, parse_id("cycle", cycle)), render.cycle)
+    show(state().queries.cycle(state().actor, cli_id("cycle", cycle)), render.cycle)

@@ -7,8 +7,7 @@ import click
 from pdsa_engine.aggregates.values import ChartType, Direction, Frequency, MeasureKind, MeetingKind, Outcome
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
-from pdsa_engine.cli.core import PdsaGroup, execute, show, state
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
 from pdsa_engine.commands.projects import (
     AddDriver,
     AddMeasure,
@@ -162,7 +161,7 @@ def measure_freeze(**fields: Any) -> None:
 @click.argument("measure")
 def measure_show(measure: str) -> None:
     """A measure's definition and its data points."""
-    show(state().queries.measure(state().actor, parse_id("measure", measure)), render.measure)
+    show(state().queries.measure(state().actor, cli_id("measure", measure)), render.measure)
 
 
 @project.group("driver", cls=PdsaGroup)
@@ -260,4 +259,4 @@ def _request(model: Any, fields: dict[str, Any], action: Any) -> None:
 @click.argument("project")
 def show_project(project: str) -> None:
     """The project: status, charter, driver diagram, cycles, sign-offs, meetings and progress."""
-    show(state().queries.project(state().actor, parse_id("project", project)), render.project)
+    show(state().queries.project(state().actor, cli_id("project", project)), render.project)

@@ -7,8 +7,7 @@ import click
 from pdsa_engine.aggregates.values import SignOffStatus
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
-from pdsa_engine.cli.core import PdsaGroup, execute, show, state
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
 from pdsa_engine.commands.signoffs import DecideSignOff, WithdrawSignOff
 
 
@@ -57,4 +56,4 @@ def withdraw(**fields: Any) -> None:
 @click.argument("signoff")
 def show_signoff(signoff: str) -> None:
     """The request, its status and the project versions it was requested and decided on."""
-    show(state().queries.signoff(state().actor, parse_id("signoff", signoff)), render.signoff)
+    show(state().queries.signoff(state().actor, cli_id("signoff", signoff)), render.signoff)

@@ -7,8 +7,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from pdsa_engine.cli.core import PdsaGroup, command_input, out, show, state, writing_to
-from pdsa_engine.commands import parse_id
+from pdsa_engine.cli.core import PdsaGroup, cli_id, command_input, out, show, state, writing_to
 from pdsa_engine.commands.spc import AnalyseSeries
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.projections.spc import CHARTS, analyse
@@ -48,7 +47,7 @@ def analyse_command(**fields: Any) -> None:
 def show_command(measure: str) -> None:
     """A measure's series with its analysis, signals and the cycles that name it (from the stored view)."""
     current = state()
-    show(current.caught_up_queries().series(current.actor, parse_id("measure", measure)), render_series)
+    show(current.caught_up_queries().series(current.actor, cli_id("measure", measure)), render_series)
 
 
 @spc.command("chart")
@@ -62,7 +61,7 @@ def chart_command(measure: str, path: Path) -> None:
     current = state()
     if path.suffix.lower() not in FORMATS:
         raise InvalidInput("out", "the file name ends in .svg or .png")
-    series = current.caught_up_queries().series(current.actor, parse_id("measure", measure))
+    series = current.caught_up_queries().series(current.actor, cli_id("measure", measure))
     with writing_to("out", path):
         render_chart(series, path)
     show({"path": str(path), "measure_id": series["measure_id"]}, lambda _: out.print(f"Wrote {path}"))

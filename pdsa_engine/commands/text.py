@@ -40,3 +40,9 @@ def visible(text: str) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_escaped(json_text: str) -> str:
+    """JSON text with the remaining forbidden characters (C1 controls, bidi overrides) as \\uXXXX escapes:
+    JSON reads them back as the same characters, and no terminal acts on them."""
+    return _FORBIDDEN.sub(lambda match: f"\\u{ord(match.group(0)):04x}", json_text)

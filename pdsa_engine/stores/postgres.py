@@ -36,6 +36,8 @@ class SealingPostgresRecorder(Sealing, PostgresApplicationRecorder):
         self._select_histories = SQL("SELECT originator_id, originator_version, topic, state FROM {0} "
                                      "WHERE originator_id = ANY(%s) ORDER BY originator_id, "
                                      "originator_version").format(events)
+        self._ids_between = SQL("SELECT DISTINCT originator_id FROM {0} WHERE originator_id BETWEEN %s AND %s "
+                                "LIMIT %s").format(events)
         self._older_events = SQL("SELECT 1 FROM {0}.{1} WHERE notification_id < %s LIMIT 1").format(
             schema, Identifier(self.events_table_name))
 
@@ -74,6 +76,12 @@ class SealingPostgresRecorder(Sealing, PostgresApplicationRecorder):
     def insert_chain(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(self._insert_links, rows)
+
+    def ids_between(self, lowest: UUID, highest: UUID, limit: int) -> list[UUID]:
+        """Aggregate ids in a range (those that begin with the same digits), through the events' index."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._ids_between, (lowest, highest, limit))
+            return [row["originator_id"] for row in cursor.fetchall()]
 
     def position_of(self, originator_id: UUID, version: int) -> int | None:
         """The notification id of an aggregate's event at a version."""

@@ -48,6 +48,13 @@ class SealingSQLiteRecorder(Sealing, SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=True) as cursor:
             cursor.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", rows)
 
+    def ids_between(self, lowest: UUID, highest: UUID, limit: int) -> list[UUID]:
+        """Aggregate ids in a range (those that begin with the same digits), through the events' index."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id "
+                           "BETWEEN ? AND ? LIMIT ?", (lowest.hex, highest.hex, limit))
+            return [UUID(row[0]) for row in cursor.fetchall()]
+
     def position_of(self, originator_id: UUID, version: int) -> int | None:
         """The notification id of an aggregate's event at a version."""
         with self.datastore.transaction(commit=False) as cursor:
