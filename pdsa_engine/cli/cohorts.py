@@ -72,12 +72,12 @@ def enrol(**fields: Any) -> None:
 
 @cohort.command("import")
 @click.argument("cohort")
-@click.option("--csv", "csv_file", required=True, type=click.Path(path_type=Path), help="UTF-8 CSV file.")
+@click.option("--csv", "csv_file", required=True, type=click.Path(path_type=Path), help="UTF-8 CSV file, with commas or semicolons between the columns.")
 def import_csv(cohort: str, csv_file: Path) -> None:
     """Enrol everyone in a CSV file, or nobody.
 
-    Columns: email, organisation, region, sector; for people not yet registered also name (and language).
-    Every bad row is reported with its line number.
+    The first line names the columns, separated by commas or semicolons: email, organisation, region, sector;
+    for people not yet registered also name (and language). Every bad row is reported with its line number.
     """
     cmd = command_input(ImportEnrolments, {"cohort": cohort, "rows": read_enrolment_csv(csv_file)})
     current = state()
