@@ -1,14 +1,16 @@
 """Bulk enrolment from a CSV file: every row is enrolled, or none is, and every bad row is reported by line.
 
 Columns: email, organisation, region, sector, and for people not yet registered, name (and optionally
-language). Such people are registered as participants in the same transaction as the enrolments.
+language), separated by commas or semicolons as the header line shows. Such people are registered as
+participants in the same transaction as the enrolments.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pdsa_engine.aggregates.cohort import Cohort
@@ -23,17 +25,25 @@ if TYPE_CHECKING:
 
 REQUIRED_COLUMNS = ("email", "organisation", "region", "sector")
 OPTIONAL_COLUMNS = ("name", "language")
+KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+DELIMITERS = (",", ";")
+_HEADER_RULE = (f"the first line names the columns {', '.join(REQUIRED_COLUMNS)} and optionally "
+                f"{', '.join(OPTIONAL_COLUMNS)}")
 
 
 def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows with their line numbers; blank lines are skipped, optional columns left empty are dropped."""
+    """The rows with their line numbers; blank lines are skipped, optional columns left empty are dropped.
+
+    The delimiter, a comma or a semicolon, is the one that splits the header line into the known column names:
+    guessing it from a sample of the rows fails on files whose rows vary (a trailing optional column left out,
+    commas inside the names in a semicolon file). A byte order mark before the header is skipped.
+    """
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            sample = handle.read(4096)
-            handle.seek(0)
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-            reader = csv.DictReader(handle, dialect=dialect)
-            _check_header(reader.fieldnames)
+            header = handle.readline()
+            columns, delimiter = header_columns(header)
+            _check_header(columns)
+            reader = csv.DictReader(itertools.chain([header], handle), delimiter=delimiter)
             rows = []
             for row in reader:
                 values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
@@ -48,15 +58,28 @@ def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def _check_header(fieldnames: Any) -> None:
-    columns = [name.strip().lower() for name in fieldnames or []]
+def header_columns(header: str) -> tuple[list[str], str]:
+    """The column names of a header line and its delimiter: the comma or semicolon that splits it into the most
+    known column names. Refused, with the rule, when neither splits off a single known name."""
+    found = []
+    for delimiter in DELIMITERS:
+        columns = [name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter), [])]
+        found.append((sum(1 for name in columns if name in KNOWN_COLUMNS), columns, delimiter))
+    known, columns, delimiter = max(found, key=lambda candidate: candidate[0])
+    if not known:
+        shown = header.strip()
+        raise InvalidInput("csv", f"{_HEADER_RULE}, separated by commas or semicolons; the first line is "
+                                  f"{shown[:120]!r}" + ("…" if len(shown) > 120 else ""))
+    return columns, delimiter
+
+
+def _check_header(columns: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    unknown = [c for c in columns if c not in KNOWN_COLUMNS]
     if missing or unknown:
         raise InvalidInput(
             "csv",
-            f"the first line names the columns {', '.join(REQUIRED_COLUMNS)} and optionally "
-            f"{', '.join(OPTIONAL_COLUMNS)}"
+            _HEADER_RULE
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
         )

@@ -21,14 +21,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from pdsa_engine.audit.state import flatten
 from pdsa_engine.clock import LOCAL_ZONE
+from pdsa_engine.labels import field_label, field_value, language_of, word
 from pdsa_engine.views import jsonable
 
 FORMATS = ("jsonl", "csv", "html")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CSV_COLUMNS = ("position", "at", "who", "who_id", "role", "event", "what", "reason", "changes", "aggregate_id",
                "project_id")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A run of text without spaces, long, with digits or punctuation: an id, a moment, an event's or a file's name.
+# Only such tokens may break anywhere in the report; words never break inside themselves.
+_TOKEN = re.compile(r"(?=\S*[\d_.:@/+-])\S{21,}")
 
 LABELS = {
     "en": {
@@ -85,14 +88,21 @@ def changes_text(changes: list[dict[str, Any]]) -> str:
 
 
 def html_report(report: dict[str, Any], language: str) -> str:
+    """The report in the reader's language: its headings, the names of the fields and the coded values in words
+    (labels.py); free text, names and numbers as they are."""
+    language = language_of(language)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["shown"] = _shown
     environment.filters["local"] = _local
-    environment.filters["short_ids"] = lambda path: _UUID.sub(lambda found: found[0][:8] + "…", path)
     environment.filters["fields"] = lambda state: flatten(jsonable(state))
+    environment.filters["label"] = lambda path: field_label(path, language)
+    environment.filters["value"] = lambda value, path: (
+        _shown(value) if value is None or value == "" else field_value(path, str(value), language))
+    environment.filters["word"] = lambda code, kind: "—" if code is None else word(str(code), kind, language)
+    environment.tests["token"] = lambda value: value is not None and bool(_TOKEN.search(str(value)))
     template = environment.get_template("audit/export.html")
-    return template.render(**jsonable(report), t=LABELS["da" if language == "da" else "en"], language=language)
+    return template.render(**jsonable(report), t=LABELS[language], language=language)
 
 
 def write_atomically(path: Path, text: str) -> Path:

@@ -72,9 +72,9 @@ def checkpoint_command(path: Path | None) -> None:
                              + (f"; {snapshots} snapshots of long histories taken" if snapshots else "")))
 
 
-def _language() -> Any:
+def _language(of: str = "the sentences") -> Any:
     return click.option("--language", type=click.Choice(["da", "en"]),
-                        help="The language of the sentences (default: the reader's own).")
+                        help=f"The language of {of} (default: the reader's own).")
 
 
 @audit.command("log")
@@ -121,7 +121,7 @@ def signoff_command(signoff: str) -> None:
 @click.option("--format", "format_", type=click.Choice(FORMATS), required=True, help="jsonl, csv or html.")
 @click.option("--out", "path", type=click.Path(path_type=Path), required=True, help="The file to write.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
-@_language()
+@_language("the sentences and of the HTML report's words")
 def export_command(project: str, format_: str, path: Path, force: bool, language: str | None) -> None:
     """The project's full history as a file; the HTML report adds the state at each sign-off and the
     verification of the whole history. The export itself is recorded."""

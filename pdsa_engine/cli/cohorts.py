@@ -5,6 +5,7 @@ from typing import Any
 
 import click
 
+from pdsa_engine.aggregates.cohort import DEFAULT_QUOTAS
 from pdsa_engine.aggregates.values import Module, Region, Sector
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
@@ -25,17 +26,27 @@ REGIONS = ", ".join(f'"{r}"' for r in Region)
 SECTORS = "|".join(Sector)
 
 
+def _default_seats() -> str:
+    """The default quotas in words, from the table the cohort starts with."""
+    total = {sector: sum(seats[sector] for seats in DEFAULT_QUOTAS.values()) for sector in Sector}
+    regions = ", ".join(f"{region} {seats[Sector.REGIONAL]}/{seats[Sector.MUNICIPAL]}"
+                        for region, seats in DEFAULT_QUOTAS.items())
+    return (f"{total[Sector.REGIONAL]} regional and {total[Sector.MUNICIPAL]} municipal seats (regional/municipal: "
+            f"{regions}); "
+            f"general practice {total[Sector.GENERAL_PRACTICE]}")
+
+
 @click.group(cls=PdsaGroup)
 def cohort() -> None:
     """Cohorts ("hold"): schedule, seats, enrolments and sparring groups (administrators)."""
 
 
-@cohort.command("create")
+@cohort.command("create", help=f"""Create a cohort with the default seat quotas: {_default_seats()}.
+Change them with `pdsa cohort quota`.""", short_help="Create a cohort with the default seat quotas.")
 @click.option("--name", required=True)
 @click.option("--start", required=True, metavar="DATE", help="First day, YYYY-MM-DD.")
 @click.option("--end", required=True, metavar="DATE", help="Last day, YYYY-MM-DD.")
 def create(**fields: Any) -> None:
-    """Create a cohort with the default seat quotas (DOMAIN.md's table; general practice 0)."""
     execute(CreateCohort, fields, PdsaApplication.create_cohort, "Created cohort {id}")
 
 
@@ -71,12 +82,12 @@ def enrol(**fields: Any) -> None:
 
 @cohort.command("import")
 @click.argument("cohort")
-@click.option("--csv", "csv_file", required=True, type=click.Path(path_type=Path), help="UTF-8 CSV file.")
+@click.option("--csv", "csv_file", required=True, type=click.Path(path_type=Path), help="UTF-8 CSV file, with commas or semicolons between the columns.")
 def import_csv(cohort: str, csv_file: Path) -> None:
     """Enrol everyone in a CSV file, or nobody.
 
-    Columns: email, organisation, region, sector; for people not yet registered also name (and language).
-    Every bad row is reported with its line number.
+    The first line names the columns, separated by commas or semicolons: email, organisation, region, sector;
+    for people not yet registered also name (and language). Every bad row is reported with its line number.
     """
     cmd = command_input(ImportEnrolments, {"cohort": cohort, "rows": read_enrolment_csv(csv_file)})
     current = state()

@@ -54,16 +54,20 @@ def show_command(measure: str) -> None:
 @click.argument("measure")
 @click.option("--out", "path", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="FILE.svg for the web, FILE.png for e-mail.")
-def chart_command(measure: str, path: Path) -> None:
-    """Draw a measure's run or control chart with its limits, target, cycles and signals."""
+@click.option("--language", type=click.Choice(["da", "en"]),
+              help="The language of the chart's words (default: the reader's own).")
+def chart_command(measure: str, path: Path, language: str | None) -> None:
+    """Draw a measure's run or control chart with its limits, target, cycles and signals, in the reader's
+    language."""
     from pdsa_engine.projections.charts import FORMATS, render_chart  # matplotlib: a second to import, for this only
 
     current = state()
     if path.suffix.lower() not in FORMATS:
         raise InvalidInput("out", "the file name ends in .svg or .png")
     series = current.caught_up_queries().series(current.actor, cli_id("measure", measure))
+    reader = current.app.person(current.actor) if current.actor else None  # series() has checked who reads
     with writing_to("out", path):
-        render_chart(series, path)
+        render_chart(series, path, language or (reader.language if reader else None))
     show({"path": str(path), "measure_id": series["measure_id"]}, lambda _: out.print(f"Wrote {path}"))
 
 
