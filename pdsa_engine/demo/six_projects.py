@@ -1,4 +1,4 @@
-"""The six real projects of the programme (DOMAIN.md), with invented but plausible numbers."""
+"""The six real projects described by the programme's evaluation, with invented but plausible numbers."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ HOME_CHEMOTHERAPY = ProjectPlan(
     measures=(
         MeasurePlan("Andel behandlinger givet i hjemmet", "outcome", Chart.P,
                     "Behandlinger givet i hjemmet / alle behandlinger med lægemidlet i ugen.", Frequency.WEEK, "up",
-                    Signal(0.04, 0.58, date(2026, 4, 27), 0.06, n_range=(24, 38)), WEEKLY_FROM, "andel", "0,6"),
+                    Signal(0.04, 0.58, date(2026, 5, 4), 0.06, n_range=(24, 38)), WEEKLY_FROM, "andel", "0,6"),
         MeasurePlan("Utilsigtede hændelser ved kemoterapi", "balancing", Chart.C,
                     "Rapporterede utilsigtede hændelser ved kemoterapi, hjemme og på afdelingen, pr. måned.",
                     Frequency.MONTH, "down", Signal(2.5, 2.4, date(2026, 5, 1), 1.5), MONTHLY_FROM, "hændelser"),
