@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import PersistenceError
-from eventsourcing.utils import get_topic
-from sqlalchemy.exc import SQLAlchemyError
-
-from pdsa_engine.application import PdsaApplication
-from pdsa_engine.audit.keys import AuditKey, create_key, load_key
-from pdsa_engine.clock import Clock
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
-from pdsa_engine.projections.audit_log import AuditLogView
-from pdsa_engine.projections.dashboard import DashboardView
-from pdsa_engine.projections.runner import Projections, View
-from pdsa_engine.projections.series import SeriesView
-from pdsa_engine.projections.store import open_store
 
-ApplicationFactory = Callable[[Settings], PdsaApplication]
+if TYPE_CHECKING:  # each `pdsa` call imports only what its command opens (see bench/startup.py)
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.audit.keys import AuditKey
+    from pdsa_engine.clock import Clock
+    from pdsa_engine.projections.runner import Projections, View
+
+ApplicationFactory = Callable[[Settings], "PdsaApplication"]
 
 
 def open_application(
@@ -33,6 +27,11 @@ def open_application(
     collide ("tuple concurrently updated"). So the tables are looked for first and created only when missing,
     one process at a time.
     """
+    from eventsourcing.persistence import PersistenceError
+    from eventsourcing.utils import get_topic
+
+    from pdsa_engine.application import PdsaApplication
+
     settings.prepare()
     try:
         recorder_class = _recorder_class(settings)
@@ -50,6 +49,8 @@ def open_application(
 def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
     """The key that seals the history. A new, empty store gets a new key; a store with history never does
     (a lost key is restored from its backup, not silently replaced), so without it nothing can be stored."""
+    from pdsa_engine.audit.keys import create_key, load_key
+
     if settings.audit_key.exists():
         return load_key(settings.audit_key)
     return create_key(settings.audit_key) if store_is_empty else None
@@ -57,6 +58,11 @@ def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
 
 def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
     """The read models, in the same database as the events."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pdsa_engine.projections.runner import Projections
+    from pdsa_engine.projections.store import open_store
+
     try:
         return Projections(app, open_store(settings), default_views(app))
     except SQLAlchemyError as problem:
@@ -64,6 +70,10 @@ def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
 
 
 def default_views(app: PdsaApplication) -> list[View]:
+    from pdsa_engine.projections.audit_log import AuditLogView
+    from pdsa_engine.projections.dashboard import DashboardView
+    from pdsa_engine.projections.series import SeriesView
+
     return [SeriesView(), DashboardView(), AuditLogView(app)]
 
 

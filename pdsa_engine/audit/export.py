@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from pdsa_engine.audit.state import flatten
 from pdsa_engine.clock import LOCAL_ZONE
 from pdsa_engine.views import jsonable
@@ -85,6 +83,8 @@ def changes_text(changes: list[dict[str, Any]]) -> str:
 
 
 def html_report(report: dict[str, Any], language: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # for this format only
+
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["shown"] = _shown

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 
 import click
-from eventsourcing.persistence import PersistenceError
 
 from pdsa_engine.cli.audit import audit
 from pdsa_engine.cli.cohorts import cohort
@@ -67,11 +66,19 @@ def main(argv: Sequence[str] | None = None, app_factory: ApplicationFactory = op
         code = 2
     except click.Abort:
         code = 1
-    except PersistenceError as problem:
+    except Exception as problem:
+        if not _is_persistence_error(problem):
+            raise
         error = DatabaseUnavailable(f"the database {state.settings.describe()} failed: {problem}")
         report_error(error, as_json)
         code = error.exit_code
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_persistence_error(problem: Exception) -> bool:
+    """eventsourcing's PersistenceError, without importing the library for the commands that never load it."""
+    persistence = sys.modules.get("eventsourcing.persistence")
+    return persistence is not None and isinstance(problem, persistence.PersistenceError)
 
 
 def _usage_error(usage: click.UsageError) -> InvalidInput:

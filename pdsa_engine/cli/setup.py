@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from pdsa_engine.audit.sealing import seal_history
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaCommand, err, out, print_json, state
-from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.errors import Refused
 from pdsa_engine.runtime import audit_key, is_empty
 from pdsa_engine.views import jsonable
@@ -19,6 +17,8 @@ from pdsa_engine.views import jsonable
 @click.command(cls=PdsaCommand)
 def init() -> None:
     """Create the database tables and the audit key, and seal any history stored before sealing (idempotent)."""
+    from pdsa_engine.audit.sealing import seal_history
+
     current = state()
     app = current.app  # opening the application creates missing tables, and a key for an empty store
     key = audit_key(current.settings, store_is_empty=is_empty(app))
@@ -42,6 +42,8 @@ def init() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
 def demo(if_empty: bool) -> None:
     """Load the demo: a cohort of ~40 participants and their projects, through a simulated year."""
+    from pdsa_engine.demo import DEMO_ADMINISTRATOR
+
     loaded = _load_demo_if_empty(refuse_when_full=not if_empty)
     if state().as_json:
         print_json(jsonable(loaded or {"loaded": False}))
@@ -55,6 +57,8 @@ def demo(if_empty: bool) -> None:
 @click.command(cls=PdsaCommand)
 def run() -> None:
     """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
+    from pdsa_engine.demo import DEMO_ADMINISTRATOR
+
     _load_demo_if_empty(refuse_when_full=False)
     overviews = state().caught_up_queries().cohort_overviews()
     if state().as_json:
@@ -77,6 +81,8 @@ def _invoked_as() -> str:
 
 
 def _load_demo_if_empty(refuse_when_full: bool) -> dict[str, object] | None:
+    from pdsa_engine.demo import load_demo
+
     current = state()
     if not is_empty(current.app):
         if refuse_when_full:

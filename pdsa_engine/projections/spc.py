@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.chart_names import CHARTS
 from pdsa_engine.projections.spc_signals import Signal, assurance, find_signals
 
-CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
 WITH_DENOMINATOR = ("p", "pp", "u", "up")
 MR_SCREEN = 3.267  # moving ranges at or above 3.267 × the average are screened out once (Nelson 1982)
 D2 = 1.128  # σ = average moving range / d2
