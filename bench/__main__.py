@@ -1,15 +1,24 @@
-"""`make bench`: figures, never assertions. Every comparison is measured in the same run on this machine."""
+"""`make bench`: figures, never assertions. Every comparison is measured in the same run on this machine.
+
+`python -m bench` runs every section; `python -m bench startup spc` only those named (see SECTIONS). The figures
+of the sections that return them are also written to var/bench/latest.json (replacing those sections' earlier
+figures there, keeping the others').
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from bench import audit, baselines, persistence_choice, projections, spc
+from bench import audit, baselines, persistence_choice, projections, spc, startup
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.runtime import open_application
@@ -56,9 +65,7 @@ def scenario_on(name: str, engine_url: str, bare_env: dict[str, str], raw: objec
           f"{bare / raw_rate:5.1%}; {len(timings.latencies)} commands, {events} events")
 
 
-def main() -> None:
-    print(f"Machine: {machine()}")
-    spc.report()
+def sqlite_sections() -> None:
     work = Path(tempfile.mkdtemp(prefix="pdsa-bench-"))
     scenario_on("SQLite", f"sqlite:///{work / 'engine.sqlite'}",
                 persistence_choice.native_sqlite(str(work / "bare.sqlite")),
@@ -68,6 +75,10 @@ def main() -> None:
     projections.report("SQLite", projections_url)
     audit.verify_report("SQLite", projections_url)
     audit.replay_report("SQLite", lambda name: f"sqlite:///{work / name}.sqlite")
+
+
+def postgres_sections() -> None:
+    work = Path(tempfile.mkdtemp(prefix="pdsa-bench-"))
     server = TemporaryPostgres(durable=True).start()
     try:
         projections_url = server.create_database("projections")
@@ -100,5 +111,34 @@ def _created(server: TemporaryPostgres, name: str) -> str:
     return name
 
 
+SECTIONS: dict[str, Callable[[], dict[str, Any] | None]] = {
+    "spc": spc.report,
+    "sqlite": sqlite_sections,
+    "postgres": postgres_sections,
+    "startup": startup.report,
+}
+RESULTS = Path("var") / "bench" / "latest.json"
+
+
+def main(argv: list[str]) -> None:
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown:
+        sys.exit(f"unknown section {', '.join(unknown)}; the sections are {', '.join(SECTIONS)}")
+    print(f"Machine: {machine()}")
+    figures = {name: SECTIONS[name]() for name in argv or SECTIONS}
+    record({name: found for name, found in figures.items() if found is not None})
+
+
+def record(figures: dict[str, Any]) -> None:
+    """Writes the sections' figures into var/bench/latest.json, keeping other sections' figures from before."""
+    if not figures:
+        return
+    earlier = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    sections = {**earlier.get("sections", {}), **figures}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": machine(), "sections": sections}, indent=2) + "\n")
+    print(f"\nFigures of {', '.join(figures)} written to {RESULTS}")
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

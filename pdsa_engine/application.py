@@ -8,7 +8,7 @@ touches two aggregates saves both in one transaction. If anything raises, nothin
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
@@ -22,9 +22,10 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, SignOffKind, SignOffStatus, Stamp
 from pdsa_engine.application_base import ApplicationBase
 from pdsa_engine.clock import local_date
-from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
-from pdsa_engine.enrolment_import import enrol_rows
 from pdsa_engine.errors import PermissionDenied, Refused
+
+if TYPE_CHECKING:  # the command models (pydantic) are the callers' to import: reading needs none of them
+    from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
 
 
 class PdsaApplication(ApplicationBase):
@@ -89,6 +90,8 @@ class PdsaApplication(ApplicationBase):
 
     def import_enrolments(self, actor: str, cmd: cohorts.ImportEnrolments) -> list[UUID]:
         """Enrols every row or none; new people are registered as participants in the same transaction."""
+        from pdsa_engine.enrolment_import import enrol_rows
+
         stamp = self.acting(actor, Role.ADMINISTRATOR)
         cohort = self.load(Cohort, cmd.cohort)
         newcomers, enrolled = enrol_rows(self, stamp, cohort, cmd.rows)

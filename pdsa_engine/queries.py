@@ -7,7 +7,8 @@ reads their own person record. Reading records nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pdsa_engine import views
@@ -20,16 +21,19 @@ from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound, PermissionDenied
 from pdsa_engine.names import PersonNames
-from pdsa_engine.projections import listing, reading
-from pdsa_engine.projections.runner import Projections
+
+if TYPE_CHECKING:
+    from pdsa_engine.projections.runner import Projections
 
 _READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
 
 
 class Queries:
-    def __init__(self, app: PdsaApplication, projections: Projections | None = None) -> None:
+    def __init__(self, app: PdsaApplication, projections: Projections | None = None,
+                 open_views: Callable[[], Projections] | None = None) -> None:
         self.app = app
         self.projections = projections
+        self._open_views = open_views  # opens the views (SQLAlchemy) only for the queries that read them
         self.name_of = PersonNames(app)
 
     def person(self, actor: str | None, ref: str) -> dict[str, Any]:
@@ -40,6 +44,8 @@ class Queries:
         return views.person_view(person)
 
     def cohorts(self, actor: str | None) -> list[dict[str, Any]]:
+        from pdsa_engine.projections import reading  # SQLAlchemy and numpy: for the reads of the views only
+
         self._require_any(self._reader(actor), _READ_ALL)
         return reading.cohort_summaries(self._views().store)
 
@@ -50,9 +56,13 @@ class Queries:
 
     def cohort_overviews(self) -> list[dict[str, Any]]:
         """Every cohort's dashboard, for the operator's main job (no acting person)."""
+        from pdsa_engine.projections import reading
+
         return [self.cohort_overview(cohort["id"]) for cohort in reading.cohort_summaries(self._views().store)]
 
     def cohort_overview(self, cohort_id: UUID | str) -> dict[str, Any]:
+        from pdsa_engine.projections import reading
+
         overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self.name_of, self.app.clock.now())
         if overview is None:
             raise NotFound(f"no cohort has the id {cohort_id}")
@@ -60,6 +70,8 @@ class Queries:
 
     def series(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
         """A measure's series and its SPC analysis, read from the stored view."""
+        from pdsa_engine.projections import reading
+
         reader = self._reader(actor)
         store = self._views().store
         found = reading.series(store, str(measure_id))
@@ -74,6 +86,8 @@ class Queries:
 
     def people(self, actor: str | None, role: Role | None = None) -> list[dict[str, Any]]:
         """Everyone registered (in a role), by name; for those who read everything."""
+        from pdsa_engine.projections import listing  # SQLAlchemy: for the reads of the views only
+
         self._require_any(self._reader(actor), _READ_ALL)
         found = [views.person_view(self.app.load(Person, UUID(row["person_id"])))
                  for row in listing.people(self._views().store, role.value if role else None)]
@@ -82,6 +96,8 @@ class Queries:
     def projects(self, actor: str | None, cohort_id: UUID | None = None, mine: bool = False) -> list[dict[str, Any]]:
         """Projects (of a cohort). Those who read everything see all unless they ask for their own; a participant,
         sponsor or coach sees the projects they take part in."""
+        from pdsa_engine.projections import listing  # SQLAlchemy: for the reads of the views only
+
         reader = self._reader(actor)
         everyone = any(reader.holds(role) for role in _READ_ALL) and not mine
         rows = [p for p in listing.projects(self._views().store, str(cohort_id) if cohort_id else None)
@@ -95,6 +111,8 @@ class Queries:
     def signoffs(self, actor: str | None, mine: bool = False, status: str | None = None) -> list[dict[str, Any]]:
         """Sign-offs, oldest request first. ``mine``: addressed to the reader, or asked for by them; those who
         do not read everything always see only those."""
+        from pdsa_engine.projections import listing  # SQLAlchemy: for the reads of the views only
+
         reader = self._reader(actor)
         everyone = any(reader.holds(role) for role in _READ_ALL) and not mine
         rows = [s for s in listing.signoffs(self._views().store)
@@ -108,6 +126,8 @@ class Queries:
         return {"id": person_id, "name": self.name_of(UUID(person_id))}
 
     def _views(self) -> Projections:
+        if self.projections is None and self._open_views is not None:
+            self.projections = self._open_views()
         if self.projections is None:
             raise RuntimeError("these queries were opened without the views")
         return self.projections

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import PersistenceError
-from eventsourcing.utils import get_topic
-from sqlalchemy.exc import SQLAlchemyError
-
-from pdsa_engine.application import PdsaApplication
-from pdsa_engine.audit.keys import AuditKey, create_key, load_key
-from pdsa_engine.clock import Clock
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import DatabaseUnavailable
-from pdsa_engine.projections.audit_log import AuditLogView
-from pdsa_engine.projections.dashboard import DashboardView
-from pdsa_engine.projections.people import PeopleView
-from pdsa_engine.projections.runner import Projections, View
-from pdsa_engine.projections.series import SeriesView
-from pdsa_engine.projections.store import open_store
 
-ApplicationFactory = Callable[[Settings], PdsaApplication]
+if TYPE_CHECKING:  # each `pdsa` call imports only what its command opens (see bench/startup.py)
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.audit.keys import AuditKey
+    from pdsa_engine.clock import Clock
+    from pdsa_engine.projections.runner import Projections, View
+
+ApplicationFactory = Callable[[Settings], "PdsaApplication"]
 
 
 def open_application(
@@ -37,6 +30,11 @@ def open_application(
 
     Only settings that allow it (the set-up commands) create a database; otherwise a missing one is an error.
     """
+    from eventsourcing.persistence import PersistenceError
+    from eventsourcing.utils import get_topic
+
+    from pdsa_engine.application import PdsaApplication
+
     if settings.is_sqlite and not settings.create_database and not settings.sqlite_path.is_file():
         raise _no_database(settings)
     app: PdsaApplication | None = None
@@ -88,6 +86,8 @@ def _no_database(settings: Settings) -> DatabaseUnavailable:
 def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
     """The key that seals the history. A new, empty store gets a new key; a store with history never does
     (a lost key is restored from its backup, not silently replaced), so without it nothing can be stored."""
+    from pdsa_engine.audit.keys import create_key, load_key
+
     if settings.audit_key.exists():
         return load_key(settings.audit_key)
     if not store_is_empty:
@@ -97,6 +97,11 @@ def audit_key(settings: Settings, store_is_empty: bool) -> AuditKey | None:
 
 def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
     """The read models, in the same database as the events."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pdsa_engine.projections.runner import Projections
+    from pdsa_engine.projections.store import open_store
+
     try:
         return Projections(app, open_store(settings), default_views(app))
     except SQLAlchemyError as problem:
@@ -104,6 +109,11 @@ def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
 
 
 def default_views(app: PdsaApplication) -> list[View]:
+    from pdsa_engine.projections.audit_log import AuditLogView
+    from pdsa_engine.projections.dashboard import DashboardView
+    from pdsa_engine.projections.people import PeopleView
+    from pdsa_engine.projections.series import SeriesView
+
     return [SeriesView(), DashboardView(), PeopleView(), AuditLogView(app)]
 
 

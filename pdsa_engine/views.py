@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from pdsa_engine.aggregates.cycle import PDSACycle
-from pdsa_engine.aggregates.driver_diagram import DriverDiagram
-from pdsa_engine.aggregates.measure_series import MeasureSeries
-from pdsa_engine.aggregates.person import Person
-from pdsa_engine.aggregates.project import ImprovementProject
-from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Phase
+
+if TYPE_CHECKING:  # jsonable() is the CLI's, for every command: it must not import the aggregates
+    from pdsa_engine.aggregates.cycle import PDSACycle
+    from pdsa_engine.aggregates.driver_diagram import DriverDiagram
+    from pdsa_engine.aggregates.measure_series import MeasureSeries
+    from pdsa_engine.aggregates.person import Person
+    from pdsa_engine.aggregates.project import ImprovementProject
+    from pdsa_engine.aggregates.signoff import SignOff
 
 NameOf = Callable[[UUID], str]
 

@@ -14,18 +14,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
+from pdsa_engine.aggregates.quotas import DEFAULT_QUOTAS
 from pdsa_engine.aggregates.values import Actor, Module, Region, Role, Sector, Stamp
 from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, NotFound, Refused
 
-# The programme's usual split: 32 regional and 8 municipal seats; general practice has none until a cohort opens some.
-DEFAULT_QUOTAS: dict[Region, dict[Sector, int]] = {
-    Region.HOVEDSTADEN: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
-    Region.SJAELLAND: {Sector.REGIONAL: 6, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
-    Region.SYDDANMARK: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
-    Region.MIDTJYLLAND: {Sector.REGIONAL: 7, Sector.MUNICIPAL: 2, Sector.GENERAL_PRACTICE: 0},
-    Region.NORDJYLLAND: {Sector.REGIONAL: 5, Sector.MUNICIPAL: 1, Sector.GENERAL_PRACTICE: 0},
-}
 GROUP_MIN, GROUP_MAX = 6, 10
 # A cohort runs about a year; these bounds catch mistyped years, not unusual programmes.
 LONGEST_COHORT = timedelta(days=3 * 366)

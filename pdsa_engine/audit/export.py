@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from pdsa_engine.audit.state import flatten
 from pdsa_engine.clock import LOCAL_ZONE
 from pdsa_engine.labels import field_label, field_value, language_of, word
@@ -90,6 +88,8 @@ def changes_text(changes: list[dict[str, Any]]) -> str:
 def html_report(report: dict[str, Any], language: str) -> str:
     """The report in the reader's language: its headings, the names of the fields and the coded values in words
     (labels.py); free text, names and numbers as they are."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # for this format only
+
     language = language_of(language)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from pdsa_engine.audit.export import FORMATS
-from pdsa_engine.audit.log import LogFilter, event_name, parse_moment
-from pdsa_engine.audit.service import Audit, describe_break, verification_view
 from pdsa_engine.cli import audit_render
 from pdsa_engine.cli.core import PdsaGroup, catch_up, cli_id, err, out, show, state, writing_to
 from pdsa_engine.errors import InvalidInput
+
+if TYPE_CHECKING:  # the audit service (SQLAlchemy, cryptography, jinja2) is imported when a command runs
+    from pdsa_engine.audit.service import Audit
 
 
 @click.group(cls=PdsaGroup)
@@ -22,6 +23,8 @@ def audit() -> None:
 def _audit(caught_up: bool = False) -> Audit:
     """The audit service. The log and exports read the audit log view, brought up to date first (for auditors
     only: the check comes before the work)."""
+    from pdsa_engine.audit.service import Audit
+
     current = state()
     audit_ = Audit(current.app, current.settings, current.projections)
     if caught_up:
@@ -38,6 +41,8 @@ def verify_command(checkpoints: tuple[Path, ...]) -> None:
 
     Exits 0 when the history holds, and 6 naming the first position where it breaks.
     """
+    from pdsa_engine.audit.service import describe_break, verification_view
+
     result = _audit().verify(state().actor, list(checkpoints))
     view = verification_view(result)
     show(view, _render_verification)
@@ -87,6 +92,8 @@ def _language(of: str = "the sentences") -> Any:
 def log_command(project: str | None, person: str | None, type_: str | None, since: str | None, until: str | None,
                 language: str | None) -> None:
     """Every event as a line: when, who in which role, what, the reason and the fields it changed."""
+    from pdsa_engine.audit.log import LogFilter, event_name, parse_moment
+
     chosen = LogFilter(
         project=str(cli_id("project", project)) if project else None, person=person,
         event=event_name(type_) if type_ else None,
@@ -102,6 +109,8 @@ def log_command(project: str | None, person: str | None, type_: str | None, sinc
 @click.option("--version", type=int, help="The project's version (`pdsa project show` prints it).")
 def replay_command(project: str, at: str | None, version: int | None) -> None:
     """The whole project as it was at a moment or version, rebuilt from the stored events."""
+    from pdsa_engine.audit.log import parse_moment
+
     if (at is None) == (version is None):
         raise InvalidInput("at", "give exactly one of --at TIME or --version N")
     moment = parse_moment("at", at) if at else None

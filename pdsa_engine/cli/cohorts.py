@@ -5,22 +5,10 @@ from typing import Any
 
 import click
 
-from pdsa_engine.aggregates.cohort import DEFAULT_QUOTAS
+from pdsa_engine.aggregates.quotas import DEFAULT_QUOTAS
 from pdsa_engine.aggregates.values import Module, Region, Sector
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaGroup, cli_id, command_input, execute, show, state
-from pdsa_engine.commands.cohorts import (
-    CloseCohort,
-    CreateCohort,
-    Enrol,
-    FormGroup,
-    ImportEnrolments,
-    ScheduleModule,
-    SetQuota,
-    Withdraw,
-)
-from pdsa_engine.enrolment_import import read_enrolment_csv
 
 REGIONS = ", ".join(f'"{r}"' for r in Region)
 SECTORS = "|".join(Sector)
@@ -47,6 +35,9 @@ Change them with `pdsa cohort quota`.""", short_help="Create a cohort with the d
 @click.option("--start", required=True, metavar="DATE", help="First day, YYYY-MM-DD.")
 @click.option("--end", required=True, metavar="DATE", help="Last day, YYYY-MM-DD.")
 def create(**fields: Any) -> None:
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import CreateCohort
+
     execute(CreateCohort, fields, PdsaApplication.create_cohort, "Created cohort {id}")
 
 
@@ -56,6 +47,9 @@ def create(**fields: Any) -> None:
 @click.option("--date", required=True, metavar="DATE")
 def schedule(**fields: Any) -> None:
     """Set the date of the kick-off, a module or the poster presentation."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import ScheduleModule
+
     execute(ScheduleModule, fields, PdsaApplication.schedule_module, "Scheduled.")
 
 
@@ -66,6 +60,9 @@ def schedule(**fields: Any) -> None:
 @click.option("--seats", required=True, help="Number of seats, 0 or more.")
 def quota(**fields: Any) -> None:
     """Change the seats of one region and sector."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import SetQuota
+
     execute(SetQuota, fields, PdsaApplication.set_quota, "Quota set.")
 
 
@@ -77,6 +74,9 @@ def quota(**fields: Any) -> None:
 @click.option("--sector", required=True, help=SECTORS)
 def enrol(**fields: Any) -> None:
     """Enrol a participant on a seat of their region and sector; refused beyond the quota."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import Enrol
+
     execute(Enrol, fields, PdsaApplication.enrol, "Enrolled.")
 
 
@@ -89,6 +89,10 @@ def import_csv(cohort: str, csv_file: Path) -> None:
     The first line names the columns, separated by commas or semicolons: email, organisation, region, sector;
     for people not yet registered also name (and language). Every bad row is reported with its line number.
     """
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import ImportEnrolments
+    from pdsa_engine.enrolment_import import read_enrolment_csv
+
     cmd = command_input(ImportEnrolments, {"cohort": cohort, "rows": read_enrolment_csv(csv_file)})
     current = state()
     enrolled = current.app.run_command(PdsaApplication.import_enrolments, current.actor, cmd)
@@ -101,6 +105,9 @@ def import_csv(cohort: str, csv_file: Path) -> None:
 @click.option("--reason", required=True)
 def withdraw(**fields: Any) -> None:
     """Withdraw a participant; a sparring group left with fewer than 6 is flagged."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import Withdraw
+
     execute(Withdraw, fields, PdsaApplication.withdraw, "Withdrawn.")
 
 
@@ -111,6 +118,9 @@ def withdraw(**fields: Any) -> None:
 @click.option("--member", multiple=True, required=True, help="A participant (id or e-mail); repeat 6 to 10 times.")
 def group(**fields: Any) -> None:
     """Form a regional sparring group of 6 to 10 participants enrolled in one region."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import FormGroup
+
     execute(FormGroup, fields, PdsaApplication.form_group, "Formed sparring group {id}")
 
 
@@ -118,6 +128,9 @@ def group(**fields: Any) -> None:
 @click.argument("cohort")
 def close(**fields: Any) -> None:
     """Close the cohort: nothing more is enrolled, scheduled or grouped."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import CloseCohort
+
     execute(CloseCohort, fields, PdsaApplication.close_cohort, "Closed.")
 
 

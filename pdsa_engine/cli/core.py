@@ -9,28 +9,29 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import click
-from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from pdsa_engine.aggregates.project import ImprovementProject
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli.ids import DIAGRAM_FIELDS, is_id_field, resolve_id
 from pdsa_engine.commands import parse
 from pdsa_engine.commands.text import json_escaped, visible
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import InvalidInput, PdsaError
-from pdsa_engine.projections.runner import BATCH, Projections
-from pdsa_engine.queries import Queries
 from pdsa_engine.runtime import ApplicationFactory, open_application, open_projections
 from pdsa_engine.views import jsonable
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # what a command opens is imported when it runs: `pdsa --help` imports none of it
+    from pydantic import BaseModel
+
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.projections.runner import Projections
+    from pdsa_engine.queries import Queries
+
+M = TypeVar("M", bound="BaseModel")
 
 
 class SafeConsole(Console):
@@ -73,7 +74,10 @@ class CliState:
 
     @property
     def queries(self) -> Queries:
-        return Queries(self.app, self.projections)
+        """Reads of aggregates open no views; those that read the views open them when they first do."""
+        from pdsa_engine.queries import Queries
+
+        return Queries(self.app, self._projections, open_views=lambda: self.projections)
 
     def caught_up_queries(self) -> Queries:
         """Reads come from the stored views, brought up to date first."""
@@ -94,6 +98,8 @@ class CliState:
 
 def catch_up(projections: Projections, batch: int | None = None) -> dict[str, int]:
     """Brings the views up to date, with a progress bar on stderr when there is much to do."""
+    from pdsa_engine.projections.runner import BATCH
+
     positions = projections.store.positions().values()
     behind = (projections.app.recorder.max_notification_id() or 0) - min(positions, default=0)
     size = batch or BATCH
@@ -107,6 +113,8 @@ def rebuild(projections: Projections, names: list[str] | None) -> dict[str, int]
 
 
 def _with_progress(description: str, work: Callable[[Callable[[int, int], None]], dict[str, int]]) -> dict[str, int]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(description, total=None)
@@ -161,6 +169,8 @@ def cli_id(field: str, text: str, project: str | None = None) -> UUID:
     nodes = None
     if project is not None and field in DIAGRAM_FIELDS:
         def nodes() -> list[UUID]:
+            from pdsa_engine.aggregates.project import ImprovementProject
+
             return [node.node_id for node in app.load(ImprovementProject, UUID(project)).diagram.nodes]
     return resolve_id(app.recorder, field, text, nodes)
 

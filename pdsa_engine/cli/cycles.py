@@ -5,10 +5,8 @@ from typing import Any
 import click
 
 from pdsa_engine.aggregates.values import Decision
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
-from pdsa_engine.commands.cycles import ActCycle, AmendCycle, CancelCycle, DoCycle, PlanCycle, StudyCycle
 
 
 @click.group(cls=PdsaGroup)
@@ -44,6 +42,9 @@ def plan_options(required: bool) -> Any:
 @click.option("--continues", help="The previous cycle of this change idea (a ramp); required after adapt.")
 def plan(**fields: Any) -> None:
     """Plan a cycle on an active project; one open cycle per change idea."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import PlanCycle
+
     execute(PlanCycle, fields, PdsaApplication.plan_cycle, "Planned cycle {id}")
 
 
@@ -53,6 +54,9 @@ def plan(**fields: Any) -> None:
 @click.option("--problems", help="Problems and unexpected observations.")
 def do(**fields: Any) -> None:
     """Record the Do phase."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import DoCycle
+
     execute(DoCycle, fields, PdsaApplication.do_cycle, "Do recorded.")
 
 
@@ -61,6 +65,9 @@ def do(**fields: Any) -> None:
 @click.option("--findings", required=True, help="Results against the predictions; what was learned.")
 def study(**fields: Any) -> None:
     """Record the Study phase."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import StudyCycle
+
     execute(StudyCycle, fields, PdsaApplication.study_cycle, "Study recorded.")
 
 
@@ -70,6 +77,9 @@ def study(**fields: Any) -> None:
 @click.option("--next-steps")
 def act(**fields: Any) -> None:
     """Record the decision, which closes the cycle for good."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import ActCycle
+
     execute(ActCycle, fields, PdsaApplication.act_cycle, "Cycle closed.")
 
 
@@ -81,6 +91,9 @@ def act(**fields: Any) -> None:
 @click.option("--findings")
 def amend(**fields: Any) -> None:
     """Amend the record of the phase the cycle is in (earlier phases' records stay as they were)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import AmendCycle
+
     execute(AmendCycle, fields, PdsaApplication.amend_cycle, "Amended.")
 
 
@@ -89,6 +102,9 @@ def amend(**fields: Any) -> None:
 @click.option("--reason", required=True)
 def cancel(**fields: Any) -> None:
     """Cancel an open cycle."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cycles import CancelCycle
+
     execute(CancelCycle, fields, PdsaApplication.cancel_cycle, "Cancelled.")
 
 

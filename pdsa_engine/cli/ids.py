@@ -9,7 +9,6 @@ from string import hexdigits
 from typing import Annotated, Any, get_args, get_origin
 from uuid import UUID
 
-from pdsa_engine.commands.types import ID_RULE
 from pdsa_engine.errors import InvalidInput, NotFound
 
 # Fields whose ids name nodes of the project's driver diagram rather than aggregates.
@@ -24,6 +23,8 @@ def resolve_id(recorder: Any, field: str, text: str, nodes: Callable[[], Iterabl
         pass
     digits = text.replace("-", "").lower()
     if not digits or len(digits) > 32 or any(c not in hexdigits for c in digits):
+        from pdsa_engine.commands.types import ID_RULE  # the command models' (pydantic): for this message only
+
         raise InvalidInput(field, ID_RULE + ", or its beginning (the short id a table shows)")
     found = recorder.ids_between(UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f")), 2)
     if not found and nodes is not None:

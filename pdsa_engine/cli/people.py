@@ -5,10 +5,8 @@ from typing import Any
 import click
 
 from pdsa_engine.aggregates.values import Language, Role
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaGroup, execute, show, state
-from pdsa_engine.commands.people import AddPerson, GrantRole
 
 ROLES = "|".join(Role)
 
@@ -25,6 +23,9 @@ def person() -> None:
 @click.option("--role", multiple=True, required=True, help=f"{ROLES}; repeat for several.")
 def add(**fields: Any) -> None:
     """Register a person. On an empty database the first person needs no --as and must be an administrator."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.people import AddPerson
+
     if state().actor is None:  # the very first person: may set up the database
         state().allow_creating_the_database()
     execute(AddPerson, fields, PdsaApplication.add_person, "Registered person {id}")
@@ -35,6 +36,9 @@ def add(**fields: Any) -> None:
 @click.option("--role", required=True, help=ROLES)
 def grant(**fields: Any) -> None:
     """Give a person another role."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.people import GrantRole
+
     execute(GrantRole, fields, PdsaApplication.grant_role, "Role granted.")
 
 

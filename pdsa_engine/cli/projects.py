@@ -1,34 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pdsa_engine.aggregates.values import ChartType, Direction, Frequency, MeasureKind, MeetingKind, Outcome
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
-from pdsa_engine.commands.projects import (
-    AddDriver,
-    AddMeasure,
-    CorrectData,
-    CreateProject,
-    FreezeBaseline,
-    MoveDriver,
-    Reassign,
-    RecordData,
-    RecordMeeting,
-    RemoveDriver,
-    RenameDriver,
-    RequestClosure,
-    RequestScaleUp,
-    ScoreProgress,
-    SetAim,
-    StartPhase,
-    SubmitCharter,
-    UpdateMeasure,
-    WithdrawPhase,
-)
+
+if TYPE_CHECKING:  # the application and the command models are imported when a command runs
+    from pdsa_engine.application import PdsaApplication
 
 
 def _choices(values: Any) -> str:
@@ -49,6 +30,9 @@ def project() -> None:
 @click.option("--coach", required=True, help="Id or e-mail of a person holding the coach role.")
 def create(**fields: Any) -> None:
     """Create the project of an enrolled participant (administrators)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import CreateProject
+
     execute(CreateProject, fields, PdsaApplication.create_project, "Created project {id}")
 
 
@@ -59,6 +43,9 @@ def create(**fields: Any) -> None:
 @click.option("--reason", required=True)
 def reassign(**fields: Any) -> None:
     """Give the project another sponsor or coach (administrators); the history keeps the earlier one."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import Reassign
+
     execute(Reassign, fields, PdsaApplication.reassign, "Reassigned.")
 
 
@@ -69,6 +56,9 @@ def reassign(**fields: Any) -> None:
 @click.option("--by", required=True, metavar="DATE", help="By when; not before the cohort starts.")
 def aim(**fields: Any) -> None:
     """Set the aim: what, how much, by when."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import SetAim
+
     execute(SetAim, fields, PdsaApplication.set_aim, "Aim set.")
 
 
@@ -89,6 +79,9 @@ def measure() -> None:
 @click.option("--target", help="A target value, e.g. 90 or 0,9.")
 def measure_add(**fields: Any) -> None:
     """Define a measure of the project."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import AddMeasure
+
     execute(AddMeasure, fields, PdsaApplication.add_measure, "Defined measure {id}")
 
 
@@ -104,6 +97,9 @@ def measure_add(**fields: Any) -> None:
 @click.option("--target")
 def measure_update(**fields: Any) -> None:
     """Change a measure's definition; on an active project this marks the charter changed since approval."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import UpdateMeasure
+
     execute(UpdateMeasure, fields, PdsaApplication.update_measure, "Measure updated.")
 
 
@@ -114,6 +110,9 @@ def measure_update(**fields: Any) -> None:
 @click.option("--n", help="The denominator, for p, pp, u and up charts.")
 def measure_record(**fields: Any) -> None:
     """Record the data point of a period; each period is recorded once."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RecordData
+
     execute(RecordData, fields, PdsaApplication.record_data, "Recorded.")
 
 
@@ -125,6 +124,9 @@ def measure_record(**fields: Any) -> None:
 @click.option("--reason", required=True)
 def measure_correct(**fields: Any) -> None:
     """Correct a recorded data point; the original stays in the history."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import CorrectData
+
     execute(CorrectData, fields, PdsaApplication.correct_data, "Corrected.")
 
 
@@ -135,6 +137,9 @@ def measure_correct(**fields: Any) -> None:
 @click.option("--cycle", help="The cycle whose change this was.")
 def measure_phase(from_: str, **fields: Any) -> None:
     """Start a new part of the chart, with its own centre line and limits, from a period on."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import StartPhase
+
     execute(StartPhase, {**fields, "from": from_}, PdsaApplication.start_phase, "New phase recorded.")
 
 
@@ -144,6 +149,9 @@ def measure_phase(from_: str, **fields: Any) -> None:
 @click.option("--reason", required=True)
 def measure_unphase(from_: str, **fields: Any) -> None:
     """Withdraw a phase recorded by mistake (the history keeps both)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import WithdrawPhase
+
     execute(WithdrawPhase, {**fields, "from": from_}, PdsaApplication.withdraw_phase, "Phase withdrawn.")
 
 
@@ -154,6 +162,9 @@ def measure_unphase(from_: str, **fields: Any) -> None:
 @click.option("--reason", required=True)
 def measure_freeze(**fields: Any) -> None:
     """Freeze the centre line and limits on a baseline."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import FreezeBaseline
+
     execute(FreezeBaseline, fields, PdsaApplication.freeze_baseline, "Baseline recorded.")
 
 
@@ -177,6 +188,9 @@ def driver() -> None:
 @click.option("--under", help="The id of the node it hangs under.")
 def driver_add(**fields: Any) -> None:
     """Add a node to the driver diagram."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import AddDriver
+
     execute(AddDriver, fields, PdsaApplication.add_driver, "Added {id}")
 
 
@@ -186,6 +200,9 @@ def driver_add(**fields: Any) -> None:
 @click.option("--text", required=True)
 def driver_rename(**fields: Any) -> None:
     """Change a node's text."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RenameDriver
+
     execute(RenameDriver, fields, PdsaApplication.rename_driver, "Renamed.")
 
 
@@ -195,6 +212,9 @@ def driver_rename(**fields: Any) -> None:
 @click.option("--under", required=True)
 def driver_move(**fields: Any) -> None:
     """Hang a secondary driver or change idea under another node."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import MoveDriver
+
     execute(MoveDriver, fields, PdsaApplication.move_driver, "Moved.")
 
 
@@ -203,6 +223,9 @@ def driver_move(**fields: Any) -> None:
 @click.option("--node", required=True)
 def driver_remove(**fields: Any) -> None:
     """Remove a node with nothing under it (a change idea that cycles tested stays)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RemoveDriver
+
     execute(RemoveDriver, fields, PdsaApplication.remove_driver, "Removed.")
 
 
@@ -212,6 +235,9 @@ def driver_remove(**fields: Any) -> None:
 @click.option("--date", metavar="DATE", help="The day it was scored (default today).")
 def progress(**fields: Any) -> None:
     """Record the project's IHI progress score."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import ScoreProgress
+
     execute(ScoreProgress, fields, PdsaApplication.score_progress, "Progress recorded.")
 
 
@@ -222,6 +248,9 @@ def progress(**fields: Any) -> None:
 @click.option("--attendee", multiple=True, required=True, help="A person who attended; repeat for each.")
 def meeting(**fields: Any) -> None:
     """Record a meeting and who attended."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RecordMeeting
+
     execute(RecordMeeting, fields, PdsaApplication.record_meeting, "Recorded meeting {id}")
 
 
@@ -229,6 +258,9 @@ def meeting(**fields: Any) -> None:
 @click.argument("project")
 def submit_charter(**fields: Any) -> None:
     """Ask the sponsor to sign off the charter (needs an aim, a measure and a change idea)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import SubmitCharter
+
     _request(SubmitCharter, fields, PdsaApplication.submit_charter)
 
 
@@ -237,6 +269,9 @@ def submit_charter(**fields: Any) -> None:
 @click.option("--cycle", required=True, help="The cycle whose change was adopted.")
 def request_scale_up(**fields: Any) -> None:
     """Ask the sponsor to sign off scaling up an adopted change."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RequestScaleUp
+
     _request(RequestScaleUp, fields, PdsaApplication.request_scale_up)
 
 
@@ -245,6 +280,9 @@ def request_scale_up(**fields: Any) -> None:
 @click.option("--outcome", required=True, help=_choices(Outcome))
 def request_closure(**fields: Any) -> None:
     """Ask the sponsor to sign off closing the project."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.projects import RequestClosure
+
     _request(RequestClosure, fields, PdsaApplication.request_closure)
 
 

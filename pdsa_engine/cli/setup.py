@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from pdsa_engine.audit.sealing import seal_history
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaCommand, err, out, print_json, state
-from pdsa_engine.demo import DEMO_ADMINISTRATOR, load_demo
 from pdsa_engine.errors import Refused
 from pdsa_engine.runtime import audit_key, is_empty
 from pdsa_engine.views import jsonable
@@ -19,6 +17,8 @@ from pdsa_engine.views import jsonable
 @click.command(cls=PdsaCommand)
 def init() -> None:
     """Create the database tables and the audit key, and seal any history stored before sealing (idempotent)."""
+    from pdsa_engine.audit.sealing import seal_history
+
     current = state()
     current.allow_creating_the_database()
     app = current.app  # opening the application creates missing tables, and a key for an empty store
@@ -43,6 +43,8 @@ def init() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already holds data.")
 def demo(if_empty: bool) -> None:
     """Load the demo: a cohort of ~40 participants and their projects, through a simulated year."""
+    from pdsa_engine.demo import DEMO_ADMINISTRATOR
+
     state().allow_creating_the_database()
     loaded = _load_demo_if_empty(refuse_when_full=not if_empty)
     if state().as_json:
@@ -57,6 +59,8 @@ def demo(if_empty: bool) -> None:
 @click.command(cls=PdsaCommand)
 def run() -> None:
     """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
+    from pdsa_engine.demo import DEMO_ADMINISTRATOR
+
     state().allow_creating_the_database()
     _load_demo_if_empty(refuse_when_full=False)
     overviews = state().caught_up_queries().cohort_overviews()
@@ -80,6 +84,8 @@ def _invoked_as() -> str:
 
 
 def _load_demo_if_empty(refuse_when_full: bool) -> dict[str, object] | None:
+    from pdsa_engine.demo import load_demo
+
     current = state()
     if not is_empty(current.app):
         if refuse_when_full:

@@ -5,10 +5,8 @@ from typing import Any
 import click
 
 from pdsa_engine.aggregates.values import SignOffStatus
-from pdsa_engine.application import PdsaApplication
 from pdsa_engine.cli import render
 from pdsa_engine.cli.core import PdsaGroup, cli_id, execute, show, state
-from pdsa_engine.commands.signoffs import DecideSignOff, WithdrawSignOff
 
 
 @click.group(cls=PdsaGroup)
@@ -17,6 +15,9 @@ def signoff() -> None:
 
 
 def _decide(decision: SignOffStatus, fields: dict[str, Any]) -> None:
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.signoffs import DecideSignOff
+
     execute(DecideSignOff, {**fields, "decision": decision}, PdsaApplication.decide_signoff,
             f"Sign-off {decision.value.replace('_', ' ')}.")
 
@@ -49,6 +50,9 @@ def decline(**fields: Any) -> None:
 @click.argument("signoff")
 def withdraw(**fields: Any) -> None:
     """Withdraw a pending request (the participant who made it)."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.signoffs import WithdrawSignOff
+
     execute(WithdrawSignOff, fields, PdsaApplication.withdraw_signoff, "Withdrawn.")
 
 

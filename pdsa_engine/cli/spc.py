@@ -8,9 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from pdsa_engine.cli.core import PdsaGroup, cli_id, command_input, out, show, state, writing_to
-from pdsa_engine.commands.spc import AnalyseSeries
 from pdsa_engine.errors import InvalidInput
-from pdsa_engine.projections.spc import CHARTS, analyse
+from pdsa_engine.projections.chart_names import CHARTS
 
 
 @click.group(cls=PdsaGroup)
@@ -35,6 +34,9 @@ def spc() -> None:
 @click.option("--target", help="A target value.")
 def analyse_command(**fields: Any) -> None:
     """Analyse a series given on the command line; indices are 1-based as in qicharts2."""
+    from pdsa_engine.commands.spc import AnalyseSeries
+    from pdsa_engine.projections.spc import analyse  # numpy, and no database
+
     cmd = command_input(AnalyseSeries, fields)
     result = analyse(cmd.chart, cmd.values, cmd.n, freeze=cmd.freeze, parts=cmd.part, exclude=cmd.exclude,
                      rules=cmd.rules, screened=cmd.mr_screening, direction=cmd.direction,

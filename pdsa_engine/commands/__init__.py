@@ -6,19 +6,21 @@ only make sure that what reaches the application is well-formed, and say which f
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ValidationError
-
-from pdsa_engine.commands.types import ID_RULE
 from pdsa_engine.errors import InvalidInput, PatientIdentifierFound
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic is imported by the models themselves: `pdsa --help` and parse_id go without it
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def parse(model: type[M], data: dict[str, Any]) -> M:
     """Builds a command from raw input, or raises InvalidInput naming the field and the rule."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as invalid:
@@ -30,6 +32,8 @@ def parse_id(field: str, text: str) -> UUID:
     try:
         return UUID(text.strip())
     except ValueError:
+        from pdsa_engine.commands.types import ID_RULE
+
         raise InvalidInput(field, ID_RULE) from None
 
 

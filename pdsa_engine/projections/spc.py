@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from pdsa_engine.projections.spc_input import CHARTS as CHARTS  # where the CLI and the series view read them
+from pdsa_engine.projections.chart_names import CHARTS as CHARTS  # where the CLI and the series view read them
 from pdsa_engine.projections.spc_input import WITH_DENOMINATOR, check_input
 from pdsa_engine.projections.spc_mdc import mdc_assurance, mdc_rules, xmr_lines
 from pdsa_engine.projections.spc_signals import Signal, assurance, find_signals

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.chart_names import CHARTS
 
-CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c", "g", "t")
 WITH_DENOMINATOR = ("p", "pp", "u", "up")
 RULES = ("anhoej", "mdc")
 
