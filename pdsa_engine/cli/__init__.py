@@ -29,6 +29,7 @@ from pdsa_engine.cli.setup import demo, init, run
 from pdsa_engine.cli.signoffs import signoff
 from pdsa_engine.cli.spc import spc
 from pdsa_engine.config import Settings
+from pdsa_engine.errors import InvalidInput
 from pdsa_engine.runtime import ApplicationFactory, open_application
 
 
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None, app_factory: ApplicationFactory = op
     debug = bool(os.environ.get("PDSA_DEBUG"))
     settings: Settings | None = None
     try:
+        _no_nul_characters(args)
         settings = Settings.from_environ()
         state = CliState(settings=settings, app_factory=app_factory)
         code = cli.main(args=args, prog_name="pdsa", standalone_mode=False, obj=state)
@@ -73,3 +75,10 @@ def main(argv: Sequence[str] | None = None, app_factory: ApplicationFactory = op
         report_error(error, as_json)
         code = error.exit_code
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _no_nul_characters(args: list[str]) -> None:
+    """A shell cannot pass a NUL character; a caller in the same process could, and no file name or text holds one."""
+    for position, argument in enumerate(args, start=1):
+        if "\x00" in argument:
+            raise InvalidInput("argument", f"argument {position} holds a NUL character, which no option takes")

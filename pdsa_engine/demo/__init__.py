@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -35,10 +36,11 @@ PROGRAMME_DOMAIN = "ledelsesprogram.example.dk"
 
 
 def load_demo(settings: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Loads the demo into the (empty) database named by the settings; returns what it created."""
+    """Loads the demo into the (empty) database named by the settings, creating it where there is none;
+    returns what it created."""
     clock = SimulatedClock(STARTS)
     id_source = random.Random(DEMO_SEED + 1)
-    app = open_application(settings, clock=clock, new_id=lambda: UUID(int=id_source.getrandbits(128), version=4))
+    app = open_application(replace(settings, create_database=True), clock=clock, new_id=lambda: UUID(int=id_source.getrandbits(128), version=4))
     try:
         scheduler = Scheduler(clock, ENDS)
         loaded: dict[str, Any] = {"administrator": DEMO_ADMINISTRATOR}

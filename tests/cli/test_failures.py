@@ -135,3 +135,8 @@ def test_a_chart_into_a_folder_that_does_not_exist_is_refused(project: tuple[str
 def test_a_bad_database_url_is_said_and_not_raised(pdsa: Pdsa, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PDSA_DATABASE_URL", "mysql://somewhere/db")
     assert_said(pdsa("--as", ADMIN, "cohort", "list"), 2, "PDSA_DATABASE_URL")
+
+
+def test_an_argument_holding_a_nul_character_is_refused_before_anything_runs(registered: Pdsa, tmp_path: Path) -> None:
+    result = registered("--as", ADMIN, "audit", "export", "x", "--format", "csv", "--out", str(tmp_path / "a\x00.csv"))
+    assert_said(result, 2, "NUL character")
