@@ -9,7 +9,9 @@ PYTEST_ARGS ?=
 
 .PHONY: install run test bench postgres-server chromium clean
 
+# Bytecode is written once here, so that every `pdsa` call starts from it even where PYTHONDONTWRITEBYTECODE is set.
 install: $(INSTALLED)
+	@$(BIN)/python -m compileall -q pdsa_engine
 
 # Reinstalls only when pyproject.toml changes; the project itself is installed editable.
 $(INSTALLED): pyproject.toml
