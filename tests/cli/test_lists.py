@@ -58,3 +58,13 @@ def test_tables_show_short_ids_and_are_not_cut_in_a_pipe(project: tuple[str, str
     listed = pdsa("--as", ADMIN, "project", "list")
     assert project_id[:8] in listed.out and project_id not in listed.out
     assert "Færre færdigbehandlingsdage" in listed.out and "…" not in listed.out
+
+
+def test_a_second_cohort_of_the_same_name_is_refused(people: Pdsa) -> None:
+    pdsa = people
+    create = ("--as", ADMIN, "cohort", "create", "--start", "2031-01-10", "--end", "2031-12-10", "--name")
+    assert pdsa(*create, "Hold 2031").code == 0
+    for same in ("Hold 2031", "hold  2031 ", "HOLD 2031"):
+        again = pdsa(*create, same, "--json")
+        assert again.code == 3 and "already exists" in again.err
+    assert [c["name"] for c in pdsa("--as", ADMIN, "cohort", "list", "--json").json] == ["Hold 2031"]

@@ -28,9 +28,10 @@ def _run_cli_saving_at_barrier(url: str, argv: list[str], barrier: Any, exits: A
     """The child process: the real `pdsa` entry point, with an application that waits before it saves."""
     from pdsa_engine.cli import main
     from pdsa_engine.runtime import open_application
+    from tests.builders import RunningClock
 
     def application_waiting_to_save(settings: Settings) -> Any:
-        app = open_application(settings)
+        app = open_application(settings, clock=RunningClock())  # the tests' moment, whatever today is
         save = app.save
         saves = []
 
@@ -84,6 +85,12 @@ def test_two_processes_registering_one_email_store_one_person(database_url: str)
     Programme(database_app(database_url)).people()
     add = ["--as", ADMIN, "person", "add", "--email", "twin@example.dk", "--role", "coach", "--name"]
     assert race(database_url, add + ["One"], add + ["Two"]) == [0, 3]
+
+
+def test_two_processes_creating_one_cohort_name_store_one_cohort(database_url: str) -> None:
+    Programme(database_app(database_url)).people()
+    create = ["--as", ADMIN, "cohort", "create", "--start", "2031-01-10", "--end", "2031-12-10", "--name"]
+    assert race(database_url, create + ["Hold 2032"], create + ["hold 2032"]) == [0, 3]
 
 
 def _record_weeks(url: str, measure: str, weeks: list[int], barrier: Any, exits: Any) -> None:
