@@ -107,11 +107,32 @@ class ApplicationBase(Application):
             return self.load(Person, UUID(ref))
         except ValueError:
             pass
+        if "@" not in ref:
+            return self._person_by_short_id(ref)
         try:
             claim = self.load(EmailClaim, EmailClaim.id_for(ref))
         except NotFound:
             raise NotFound(f"no person has the e-mail address {ref}") from None
         return self.load(Person, claim.person_id)
+
+    def _person_by_short_id(self, ref: str) -> Person:
+        """A person by the beginning of their id, as lists show it."""
+        digits = ref.strip().replace("-", "").lower()
+        between = getattr(self.recorder, "ids_between", None)
+        if not digits or len(digits) > 32 or any(c not in "0123456789abcdef" for c in digits) or between is None:
+            raise NotFound(f"no person has the id or e-mail address {ref}")
+        people = [found for found in between(UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f")), 20)
+                  if isinstance(self._maybe(found), Person)]
+        if len(people) != 1:
+            raise NotFound(f"no person has an id beginning {ref}" if not people else
+                           f"more than one person's id begins with {ref}: give more of its digits")
+        return self.load(Person, people[0])
+
+    def _maybe(self, aggregate_id: UUID) -> Any:
+        try:
+            return self.repository.get(aggregate_id, projector_func=_apply_events)
+        except AggregateNotFoundError:
+            return None
 
     def holder(self, ref: str, role: Role) -> Person:
         person = self.person(ref)

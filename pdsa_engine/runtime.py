@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from pdsa_engine.config import Settings
-from pdsa_engine.errors import DatabaseUnavailable
+from pdsa_engine.errors import AuditKeyUnusable, DatabaseUnavailable, PdsaError
 
 if TYPE_CHECKING:  # each `pdsa` call imports only what its command opens (see bench/startup.py)
     from pdsa_engine.application import PdsaApplication
@@ -35,7 +36,7 @@ def open_application(
 
     from pdsa_engine.application import PdsaApplication
 
-    if settings.is_sqlite and not settings.create_database and not settings.sqlite_path.is_file():
+    if settings.is_sqlite and not settings.create_database and not _holds_a_database(settings.sqlite_path):
         raise _no_database(settings)
     app: PdsaApplication | None = None
     try:
@@ -49,6 +50,7 @@ def open_application(
             if not settings.create_database:
                 raise _no_database(settings)
             app.recorder.create_tables()
+        app.recorder.key_path = settings.audit_key
         app.recorder.sealer = audit_key(settings, store_is_empty=is_empty(app))
         return app
     except BaseException as problem:
@@ -59,9 +61,16 @@ def open_application(
         raise
 
 
-def database_problem(settings: Settings, problem: BaseException) -> DatabaseUnavailable:
+def _holds_a_database(path: Path) -> bool:
+    # An empty file is no database; SQLite would quietly make one of it.
+    return path.is_file() and path.stat().st_size > 0
+
+
+def database_problem(settings: Settings, problem: BaseException) -> PdsaError:
     """A failure of the database, said as what it means to the person running the command."""
     text = str(problem)
+    if type(problem).__name__ == "Unsealed":  # the store is fine: the key that seals it is what is missing
+        return AuditKeyUnusable(text)
     where = settings.describe()
     if "not a database" in text or "malformed" in text:
         return DatabaseUnavailable(f"{where} is not a pdsa database, or it is damaged ({text}): check "

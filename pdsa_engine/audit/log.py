@@ -29,12 +29,18 @@ class LogFilter:
     until: datetime | None = None
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def parse_moment(field: str, text: str) -> datetime:
     """ISO 8601; a moment without a zone is taken as Danish time."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(field, "must be an ISO 8601 moment like 2026-03-09T14:00 or 2026-03-09") from None
+    # Years near 1 or 9999 cannot be moved between time zones; no history reaches them anyway.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise InvalidInput(field, f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE)
 
 

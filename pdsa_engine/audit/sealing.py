@@ -26,14 +26,15 @@ class Sealing:
     """What both recorders share: given the last link, the rows that extend the chain."""
 
     sealer: AuditKey | None = None
+    key_path: object = "PDSA_AUDIT_KEY"  # where the key was looked for, for the message when it is missing
 
     def chain_rows(self, last: tuple[int, bytes] | None, ids: Sequence[int], events: Sequence[StoredEvent],
                    older_events: bool) -> list[tuple[int, int, bytes, bytes]]:
         """Rows (position, previous position, link, seal). Each names the event before it, so a deleted event
         is found at its own position, whatever gaps the database's numbering has."""
         if self.sealer is None:
-            raise Unsealed("the audit key is missing, so no event can be stored: restore the key file "
-                           "(PDSA_AUDIT_KEY, by default ./var/keys/audit-ed25519.pem) from its backup")
+            raise Unsealed(f"the audit key is missing at {self.key_path} (PDSA_AUDIT_KEY), so no event can be "
+                           "stored: restore the key file from its backup, or point PDSA_AUDIT_KEY at it")
         if last is None and older_events:
             raise Unsealed("this database's history has not been sealed yet: run `pdsa init` first")
         previous, link = last or (0, GENESIS)

@@ -30,7 +30,7 @@ def resolve_id(recorder: Any, field: str, text: str, nodes: Callable[[], Iterabl
     if not found and nodes is not None:
         found = [node for node in nodes() if node.hex.startswith(digits)][:2]
     if not found:
-        raise NotFound(f"no record has an id beginning {text} (--{field.replace('_', '-')})")
+        raise NotFound(f"no record has an id beginning {text} ({field.replace('_', ' ')})")
     if len(found) > 1:
         raise InvalidInput(field, f"more than one id begins with {text}: give more of its digits")
     return found[0]

@@ -1,8 +1,8 @@
 """Danish personal identification numbers (CPR) do not belong in an immutable record.
 
 A CPR number is ten digits DDMMYY NNNN whose first six are a real date; the first digit of NNNN says the
-century. People write it with a hyphen, a dash, a space (or a hyphen between spaces) between the two halves, or
-with none. Since 2007 not every CPR number passes the modulus-11 check, so it is not used: a
+century. People write it with a hyphen, a dash, a slash, a dot or a space or two between the halves, or with
+none, and sometimes the date with dots (01.01.90-1234). Since 2007 not every CPR number passes the modulus-11 check, so it is not used: a
 plausible date is enough to refuse the text.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_CANDIDATE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?:\s?[-\u2010-\u2013]\s?|\s)?(\d)\d{3}(?!\d)")
+_CANDIDATE = re.compile(
+    r"(?<!\d)(\d{2})\.?(\d{2})\.?(\d{2})(?:\s{0,2}[-\u2010-\u2013/.]\s{0,2}|\s{1,2})?(\d)\d{3}(?!\d)"
+)
 
 
 def _century(two_digit_year: int, seventh_digit: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -50,6 +51,8 @@ def _texts(data: Any, field: tuple[str, ...]) -> Any:
 
 ID_RULE = "must be an id like 6f1c2a9e-4b7d-4c1e-9a0b-2d5e8f3c7a10, as a create command printed it"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_INVISIBLE = ("Cf", "Zs", "Zl", "Zp", "Co", "Cn")  # format characters, spaces, private and unassigned code points
+_SHORT_ID = re.compile(r"[0-9a-f-]{4,36}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -67,6 +70,10 @@ def _email(value: Any) -> str:
     text = str(value).strip().lower()
     if not _EMAIL.fullmatch(text):
         raise PydanticCustomError("email", "must be an e-mail address like name@example.dk")
+    if any(unicodedata.category(character) in _INVISIBLE for character in text):
+        # A zero-width space or a soft hyphen would make a second address that looks like the first.
+        raise PydanticCustomError("email", "holds an invisible character (such as a zero-width space or a soft "
+                                           "hyphen); write the address with visible characters only")
     return text
 
 
@@ -76,10 +83,12 @@ def _person_ref(value: Any) -> str:
         return str(UUID(text))
     except ValueError:
         pass
+    if _SHORT_ID.fullmatch(text.lower()):
+        return text.lower()  # the beginning of an id, as lists show it; the application finds whose
     try:
         return _email(text)
     except PydanticCustomError:
-        raise PydanticCustomError("person", "must be a person's id or e-mail address") from None
+        raise PydanticCustomError("person", "must be a person's id (or its beginning) or e-mail address") from None
 
 
 def _id(value: Any) -> Any:

@@ -140,3 +140,33 @@ def test_a_bad_database_url_is_said_and_not_raised(pdsa: Pdsa, monkeypatch: pyte
 def test_an_argument_holding_a_nul_character_is_refused_before_anything_runs(registered: Pdsa, tmp_path: Path) -> None:
     result = registered("--as", ADMIN, "audit", "export", "x", "--format", "csv", "--out", str(tmp_path / "a\x00.csv"))
     assert_said(result, 2, "NUL character")
+
+
+def test_an_empty_file_is_no_database_and_stays_empty(registered: Pdsa, monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    database_file(monkeypatch, empty)
+    assert_said(registered("--as", ADMIN, "project", "list"), 1, "there is no pdsa database")
+    assert empty.stat().st_size == 0
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00+14:00"])
+def test_moments_beyond_any_history_are_refused_as_input(registered: Pdsa, moment: str) -> None:
+    assert_said(registered("--as", ADMIN, "audit", "log", "--since", moment), 2, "since:", "between the years")
+    assert_said(registered("--as", ADMIN, "audit", "log", "--until", moment), 2, "until:")
+
+
+def test_a_missing_audit_key_is_named_where_it_was_looked_for(registered: Pdsa, monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "key.pem"
+    monkeypatch.setenv("PDSA_AUDIT_KEY", str(missing))
+    result = registered("--as", ADMIN, "person", "add", "--name", "E", "--email", "e@x.dk", "--role", "coach")
+    assert_said(result, 1, str(missing), "PDSA_AUDIT_KEY", "restore")
+    assert "database" not in result.err
+
+
+def test_a_person_is_found_by_the_beginning_of_their_id(registered: Pdsa) -> None:
+    ada = registered("--as", ADMIN, "person", "show", ADMIN, "--json").json["id"]
+    assert registered("--as", ada[:8], "person", "show", ada[:6], "--json").json["id"] == ada
+    assert_said(registered("--as", ADMIN, "person", "show", "ffffffff"), 4, "no person has an id beginning")

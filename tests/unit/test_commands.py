@@ -98,6 +98,13 @@ def test_control_and_bidirectional_override_characters_never_enter(character: st
     assert rejected(AddPerson, {"name": "N", "email": f"a{character}@b.dk", "role": ["coach"]}).field == "email"
 
 
+@pytest.mark.parametrize("email", ["eve\u200b@example.dk", "eve@example.dk\u200b", "eve@exam\u00adple.dk",
+                                   "eve\ufeff@example.dk"])
+def test_an_email_address_holding_an_invisible_character_is_refused(email: str) -> None:
+    error = rejected(AddPerson, {"name": "Eve", "email": email, "role": ["coach"]})
+    assert error.field == "email" and "invisible" in error.message
+
+
 def test_newlines_and_tabs_are_ordinary_text() -> None:
     assert parse(AddDriver, {"project": PROJECT, "primary": "Hjem\tfør\nalt"}).text == "Hjem\tfør\nalt"
 
@@ -118,7 +125,8 @@ def test_cpr_numbers_are_found_in_lists_of_text_too() -> None:
 
 @pytest.mark.parametrize("text", ["0102031234", "010203-1234", "Pt. 311299-4321.", "290200-4000",
                                   "Patient 010190 1234 fik biopsi", "010190 - 1234", "010190\u20131234",
-                                  "cpr.: 010190\u00a01234"])
+                                  "cpr.: 010190\u00a01234", "Patient 010190  1234", "Patient 01.01.90-1234",
+                                  "Patient 010190/1234"])
 def test_cpr_like_numbers_with_a_real_date_are_found(text: str) -> None:
     assert find_cpr_number(text)
 
