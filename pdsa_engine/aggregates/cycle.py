@@ -8,14 +8,18 @@ good; a cycle may instead be cancelled, with a reason, in any open phase.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
 from pdsa_engine.aggregates.values import Actor, Decision, Phase, Role, Stamp
+from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, Refused
+
+PLAN_REACH = timedelta(days=5 * 366)
+LONGEST_CYCLE = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,18 @@ class PlanRecord:
     where: str | None = None
     data_plan: str | None = None
 
-    def check(self) -> None:
+    def check(self, now: datetime) -> None:
         if not self.predictions:
             raise InvalidInput("prediction", "a plan makes at least one prediction")
         if self.end < self.start:
-            raise InvalidInput("end", f"the planned end comes on or after the start {self.start}")
+            raise InvalidInput("end", f"the planned end must come on or after the start {self.start}")
+        # A test of change is small: weeks, a few months. These bounds catch mistyped years.
+        today = local_date(now)
+        if abs(self.start - today) > PLAN_REACH:
+            raise InvalidInput("start", f"{self.start} is more than five years from today ({today})")
+        if self.end - self.start > LONGEST_CYCLE:
+            raise InvalidInput("end", f"a cycle tests a change in weeks or months; {self.start} to {self.end} is "
+                                      "more than a year")
 
     def event_fields(self) -> dict[str, object]:
         return {**vars(self), "predictions": list(self.predictions), "questions": list(self.questions)}
@@ -74,7 +85,7 @@ class PDSACycle(PdsaAggregate):
         measure_ids: list[UUID], continues: UUID | None, record: PlanRecord,
     ) -> PDSACycle:
         require_person(stamp, participant_id, Role.PARTICIPANT, "project's participant")
-        record.check()
+        record.check(stamp.at)
         return cls._create(
             cls.Planned, id=cycle_id, by=stamp.by, timestamp=stamp.at, project_id=project_id, participant_id=participant_id,
             change_idea_id=change_idea_id, measure_ids=list(dict.fromkeys(measure_ids)), continues=continues,
@@ -142,7 +153,7 @@ class PDSACycle(PdsaAggregate):
         amended = replace(current, **changes)
         require(amended != current, "the amendment changes nothing")
         if isinstance(amended, PlanRecord):
-            amended.check()
+            amended.check(stamp.at)
             self._plan_amended(stamp.by, stamp.at, **amended.event_fields())
         elif isinstance(amended, DoRecord):
             self._do_amended(stamp.by, stamp.at, amended.observations, amended.problems)

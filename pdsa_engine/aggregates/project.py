@@ -39,6 +39,9 @@ from pdsa_engine.aggregates.values import (
 )
 from pdsa_engine.errors import InvalidInput, NotFound, Refused
 
+# A project runs through the year of its cohort and is spread afterwards; an aim further off is a mistyped year.
+AIM_REACH = timedelta(days=5 * 366)
+
 
 class ImprovementProject(PdsaAggregate):
     @classmethod
@@ -107,6 +110,9 @@ class ImprovementProject(PdsaAggregate):
         self._require_charter_editable(stamp)
         if achieve_by < self.cohort_start:
             raise InvalidInput("by", f"the aim cannot be due before the cohort starts on {self.cohort_start}")
+        if achieve_by - self.cohort_start > AIM_REACH:
+            raise InvalidInput("by", f"an aim is due within the programme's reach: by {self.cohort_start + AIM_REACH} "
+                                     f"at the latest, not {achieve_by}")
         require(self.aim != Aim(what, how_much, achieve_by), "the aim is already exactly that")
         self._aim_set(stamp.by, stamp.at, what, how_much, achieve_by)
 

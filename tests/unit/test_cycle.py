@@ -101,6 +101,17 @@ def test_only_the_projects_participant_may_work_on_the_cycle() -> None:
 
 def test_a_plan_needs_a_prediction_and_an_end_after_its_start() -> None:
     with pytest.raises(InvalidInput, match="prediction"):
-        PlanRecord("x", (), date(2031, 2, 1), date(2031, 2, 2)).check()
+        PlanRecord("x", (), date(2031, 2, 1), date(2031, 2, 2)).check(BY_PARTICIPANT.at)
     with pytest.raises(InvalidInput, match="end"):
-        PlanRecord("x", ("p",), date(2031, 2, 2), date(2031, 2, 1)).check()
+        PlanRecord("x", ("p",), date(2031, 2, 2), date(2031, 2, 1)).check(BY_PARTICIPANT.at)
+
+
+@pytest.mark.parametrize(("start", "end", "rule"), [
+    (date(1, 1, 1), date(2031, 2, 14), "start: 0001-01-01 is more than five years from today"),
+    (date(2031, 2, 1), date(9999, 12, 31), "end: a cycle tests a change in weeks or months"),
+    (date(2031, 2, 14), date(2031, 2, 1), "end: the planned end must come on or after the start"),
+])
+def test_a_plan_is_dated_as_a_small_test_near_today(start: date, end: date, rule: str) -> None:
+    record = PlanRecord("Test the question guide", ("9 of 10 at home",), start, end)
+    with pytest.raises(InvalidInput, match=rule):
+        PDSACycle.plan(uuid4(), BY_PARTICIPANT, uuid4(), PARTICIPANT_ID, uuid4(), [], None, record)

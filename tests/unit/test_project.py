@@ -250,3 +250,9 @@ def test_meetings_are_recorded_once_they_have_happened() -> None:
                                                            attendees), InvalidInput, "a year before the cohort")
     project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2030, 12, 1), attendees)
     assert project.meetings[-1].on == date(2030, 12, 1)
+
+
+def test_the_aim_is_due_within_a_few_years_of_the_cohort() -> None:
+    project = draft()
+    assert_refused(project, lambda: project.set_aim(ME, "w", "h", date(9999, 12, 31)), InvalidInput, "by: an aim is due")
+    project.set_aim(ME, "w", "h", date(2035, 12, 31))
