@@ -156,8 +156,11 @@ class Audit:
     def _read(path: Path) -> Checkpoint:
         try:
             return read_checkpoint(path)
-        except (OSError, ValueError, KeyError) as problem:
-            raise InvalidInput("checkpoint", f"cannot read {path}: {problem}") from None
+        except OSError as problem:
+            raise InvalidInput("checkpoint", f"cannot read {path}: {problem.strerror or problem}") from None
+        except (ValueError, KeyError, TypeError, AttributeError):  # not JSON, or JSON of another shape
+            raise InvalidInput("checkpoint", f"{path} is not a checkpoint written by `pdsa audit checkpoint`") \
+                from None
 
 
 def verification_view(result: Verification) -> dict[str, Any]:

@@ -170,3 +170,10 @@ def test_a_person_is_found_by_the_beginning_of_their_id(registered: Pdsa) -> Non
     ada = registered("--as", ADMIN, "person", "show", ADMIN, "--json").json["id"]
     assert registered("--as", ada[:8], "person", "show", ada[:6], "--json").json["id"] == ada
     assert_said(registered("--as", ADMIN, "person", "show", "ffffffff"), 4, "no person has an id beginning")
+
+
+@pytest.mark.parametrize("content", ["[]", "{}", "not json", '{"position": "x"}'])
+def test_a_file_that_is_not_a_checkpoint_is_said_to_be_none(registered: Pdsa, tmp_path: Path, content: str) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(content)
+    assert_said(registered("--as", ADMIN, "audit", "verify", "--checkpoint", str(other)), 2, "is not a checkpoint")
