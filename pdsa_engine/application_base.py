@@ -25,6 +25,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, Stamp
 from pdsa_engine.clock import Clock, SystemClock
 from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenied, Refused
+from pdsa_engine.ids import id_digits, id_range
 from pdsa_engine.persistence import register_transcodings
 
 A = TypeVar("A")
@@ -117,12 +118,11 @@ class ApplicationBase(Application):
 
     def _person_by_short_id(self, ref: str) -> Person:
         """A person by the beginning of their id, as lists show it."""
-        digits = ref.strip().replace("-", "").lower()
-        between = getattr(self.recorder, "ids_between", None)
-        if not digits or len(digits) > 32 or any(c not in "0123456789abcdef" for c in digits) or between is None:
+        digits = id_digits(ref)
+        between = getattr(self.recorder, "ids_between", None)  # the in-memory recorder of unit tests has none
+        if digits is None or between is None:
             raise NotFound(f"no person has the id or e-mail address {ref}")
-        people = [found for found in between(UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f")), 20)
-                  if isinstance(self._maybe(found), Person)]
+        people = [found for found in between(*id_range(digits), 20) if isinstance(self._maybe(found), Person)]
         if len(people) != 1:
             raise NotFound(f"no person has an id beginning {ref}" if not people else
                            f"more than one person's id begins with {ref}: give more of its digits")

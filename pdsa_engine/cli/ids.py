@@ -5,11 +5,11 @@ which are not aggregates, within the project the command names."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from string import hexdigits
 from typing import Annotated, Any, get_args, get_origin
 from uuid import UUID
 
 from pdsa_engine.errors import InvalidInput, NotFound
+from pdsa_engine.ids import id_digits, id_range
 
 # Fields whose ids name nodes of the project's driver diagram rather than aggregates.
 DIAGRAM_FIELDS = ("node", "under", "change_idea")
@@ -21,12 +21,12 @@ def resolve_id(recorder: Any, field: str, text: str, nodes: Callable[[], Iterabl
         return UUID(text)
     except ValueError:
         pass
-    digits = text.replace("-", "").lower()
-    if not digits or len(digits) > 32 or any(c not in hexdigits for c in digits):
+    digits = id_digits(text)
+    if digits is None:
         from pdsa_engine.commands.types import ID_RULE  # the command models' (pydantic): for this message only
 
         raise InvalidInput(field, ID_RULE + ", or its beginning (the short id a table shows)")
-    found = recorder.ids_between(UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f")), 2)
+    found = recorder.ids_between(*id_range(digits), 2)
     if not found and nodes is not None:
         found = [node for node in nodes() if node.hex.startswith(digits)][:2]
     if not found:
