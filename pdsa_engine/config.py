@@ -26,6 +26,12 @@ _SQLITE_SCHEMES = ("sqlite",)
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
 
+# Aggregates stay cached between commands; each load still reads any newer events from the database (fast-forward),
+# so other processes' changes are seen. The application copies what it loads (cheaply: aggregate state is immutable
+# values, see aggregates/base.py), so the library need not deep-copy. Tests of logic run with the same settings.
+AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "5000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -97,10 +103,7 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment eventsourcing's own sqlite/postgres modules read."""
-        # Aggregates stay cached between commands; each load still reads any newer events from the database
-        # (fast-forward), so other processes' changes are seen. The application copies what it loads (cheaply:
-        # aggregate state is immutable values, see aggregates/base.py), so the library need not deep-copy.
-        cache = {"AGGREGATE_CACHE_MAXSIZE": "5000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
+        cache = AGGREGATE_CACHE
         if self.is_sqlite:
             return {**cache, "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(self.sqlite_path),
                     "SQLITE_LOCK_TIMEOUT": "10"}

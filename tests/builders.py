@@ -15,7 +15,7 @@ from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, parse, people, projects, signoffs
 from pdsa_engine.commands import projects as projects_
-from pdsa_engine.config import Settings
+from pdsa_engine.config import AGGREGATE_CACHE, Settings
 from pdsa_engine.runtime import open_application
 
 MOMENT = datetime(2034, 12, 4, 9, 0, tzinfo=timezone.utc)
@@ -34,8 +34,9 @@ def stamp(role: Role, person_id: UUID, at: datetime = MOMENT) -> Stamp:
 
 
 def memory_app(clock: SimulatedClock | None = None) -> PdsaApplication:
-    """The library's in-memory recorder: for unit and property tests of logic."""
-    return PdsaApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock or SimulatedClock(MOMENT))
+    """The library's in-memory recorder, with the aggregate cache production uses: for tests of logic."""
+    env = {**AGGREGATE_CACHE, "PERSISTENCE_MODULE": "eventsourcing.popo"}
+    return PdsaApplication(env, clock=clock or SimulatedClock(MOMENT))
 
 
 def settings_for(url: str) -> Settings:
