@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench postgres-server chromium clean
+.PHONY: install run test bench mutation postgres-server chromium clean
 
 # Bytecode is written once here, so that every `pdsa` call starts from it even where PYTHONDONTWRITEBYTECODE is set.
 install: $(INSTALLED)
@@ -44,5 +44,12 @@ test: install postgres-server chromium
 bench: install postgres-server
 	$(BIN)/python -m bench
 
+# Mutation testing of the domain, the statistics and the audit: too slow for `make test`. Results of unchanged
+# functions are kept in mutants/ between runs; `make clean` forgets them.
+MUTATION_EXAMPLES_SHARE ?= 0.25
+mutation: install
+	PDSA_EXAMPLES_SHARE=$(MUTATION_EXAMPLES_SHARE) $(BIN)/mutmut run
+	$(BIN)/python -m tests.support.mutation_score
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) var .pytest_cache .hypothesis test-artifacts mutants

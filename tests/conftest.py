@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pdsa_engine.cli import main
 from pdsa_engine.config import Settings
 from pdsa_engine.runtime import open_application
 from tests.builders import RunningClock, settings_for
 from tests.support.cli import Pdsa, Result
+from tests.support.examples import examples
 from tests.support.postgres import TemporaryPostgres
 
 _database_numbers = itertools.count()
+
+if "PDSA_EXAMPLES_SHARE" in os.environ:
+    # Under `make mutation` every mutant sees the same examples, so that two runs give the same score.
+    settings.register_profile("mutation", max_examples=examples(100), derandomize=True, database=None)
+    settings.load_profile("mutation")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under a mutant, the fastest tests first: the run stops at the first failure, so most mutants die in
+    milliseconds and only the survivors pay for the slow property tests."""
+    mutmut_state = sys.modules.get("mutmut.state")
+    if mutmut_state is None or "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    durations = mutmut_state.state().duration_by_test
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from pdsa_engine.audit.chain import GENESIS, next_link
 from pdsa_engine.audit.keys import AuditKey
 
 CHAIN_TABLE = "pdsa_audit_chain"
+SEALING_BATCH = 10_000  # events read and sealed at a time by `pdsa init` on a history written before sealing
 
 
 class Unsealed(PersistenceError):
@@ -53,7 +54,7 @@ def seal_history(recorder: Any, key: AuditKey) -> int:
     if recorder.select_chain(1, 1):
         return 0
     previous, link, start, sealed = 0, GENESIS, 1, 0
-    while batch := recorder.select_notifications(start, 10_000):
+    while batch := recorder.select_notifications(start, SEALING_BATCH):
         rows = []
         for event in batch:
             link = next_link(link, event.id, event.originator_id, event.originator_version, event.topic,

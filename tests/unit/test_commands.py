@@ -138,6 +138,18 @@ def test_numbers_that_are_not_cpr_numbers_pass(text: str) -> None:
     assert find_cpr_number(text) is None
 
 
+@pytest.mark.parametrize(("seventh", "born_in"), [(0, 1900), (1, 1900), (2, 1900), (3, 1900), (4, 2000), (5, 2000),
+                                               (6, 2000), (7, 2000), (8, 2000), (9, 2000)])
+def test_the_seventh_digit_says_whether_29_february_00_existed(seventh: int, born_in: int) -> None:
+    """1900 was no leap year and 2000 was: only the century the seventh digit gives tells 290200 from a typo."""
+    found = find_cpr_number(f"født 290200-{seventh}123")
+    assert (found == f"290200-{seventh}123") == (born_in == 2000)
+
+
+def test_a_number_that_is_no_date_does_not_hide_a_cpr_number_after_it() -> None:
+    assert find_cpr_number("ordre 3201901234, patient 0101901234") == "0101901234"
+
+
 def _century_digit(year: int) -> int:
     """A seventh digit that places the two-digit year in this century, by the CPR register's rules."""
     if 1900 <= year <= 1999:

@@ -214,6 +214,7 @@ def test_assurance_against_a_target(direction: str | None, target: float, expect
     ({"chart": "i", "values": []}, "values"),
 ])
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
+    kwargs = dict(kwargs)  # the parameters are shared: a second run of this test must see them whole
     chart, values = kwargs.pop("chart"), kwargs.pop("values")
     with pytest.raises(InvalidInput) as refused:
         analyse(chart, values, kwargs.pop("n", None), **kwargs)  # type: ignore[arg-type]
