@@ -20,6 +20,7 @@ from pdsa_engine.commands import projects
 from pdsa_engine.errors import PdsaError
 from pdsa_engine.runtime import open_projections
 from tests.builders import PARTICIPANT, Programme, database_app, settings_for
+from tests.support.examples import examples
 from tests.support.histories import ProjectHistory
 from tests.support.postgres import TemporaryPostgres
 from tests.support.views import snapshot
@@ -93,7 +94,7 @@ def incremental_equals_rebuild(url: str, data: st.DataObject) -> None:
     scenario.programme.app.close()
 
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @SETTINGS
@@ -104,7 +105,7 @@ def test_on_sqlite(data: st.DataObject) -> None:
 
 
 @pytest.mark.postgres
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_on_postgresql(postgres_server: TemporaryPostgres, data: st.DataObject) -> None:
     incremental_equals_rebuild(postgres_server.create_database(f"pdsa_batches_{next(_databases)}"), data)

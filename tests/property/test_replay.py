@@ -29,6 +29,7 @@ from pdsa_engine.audit.replay import Replay
 from pdsa_engine.audit.state import changed_fields, differences, flatten
 from pdsa_engine.clock import SimulatedClock
 from tests.builders import MOMENT, Programme, memory_app
+from tests.support.examples import examples
 from tests.support.histories import ProjectHistory, person_names
 
 LENGTH = st.integers(25, 60)
@@ -167,7 +168,7 @@ def same(replayed: dict[str, Any], expected: dict[str, Any], where: str) -> None
                              f"{ {k: (replayed.get(k), expected.get(k)) for k in wrong} }")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_replay_gives_the_recorded_state_at_every_version_and_moment(data: st.DataObject) -> None:
     history, recorded = recorded_history(data)
@@ -207,7 +208,7 @@ def test_replay_gives_the_recorded_state_at_every_version_and_moment(data: st.Da
     same(replay.project(project_id), expected_replay(last.project, last, head, names), "now")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_audit_log_compares_only_what_changed_yet_finds_every_change(data: st.DataObject) -> None:
     """changed_fields skips whatever before and after share; it must find exactly what comparing the two whole
