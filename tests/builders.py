@@ -63,15 +63,33 @@ class ActiveProject:
 class Programme:
     """A programme built command by command: people, a cohort, enrolled participants and their projects."""
 
-    def __init__(self, app: PdsaApplication) -> None:
+    def __init__(self, app: PdsaApplication, check_stamps: bool = True) -> None:
         self.app = app
         self.clock = app.clock
         self.cohorts_made = 0
+        self.check_stamps = check_stamps  # off only where commands are timed (bench/)
 
     def run(self, actor: str | None, method: Any, model: Any, **fields: Any) -> Any:
         if isinstance(self.clock, SimulatedClock):
             self.clock.advance(timedelta(minutes=1))
-        return method(self.app, actor, parse(model, {k: v for k, v in fields.items() if v is not None}))
+        before = (self.app.recorder.max_notification_id() or 0) if self.check_stamps else 0
+        result = method(self.app, actor, parse(model, {k: v for k, v in fields.items() if v is not None}))
+        if self.check_stamps:
+            self._every_new_event_says_who_and_when(actor, before)
+        return result
+
+    def _every_new_event_says_who_and_when(self, actor: str | None, after: int) -> None:
+        """Each event a command stored records the acting person, in a role they hold, and the command's moment."""
+        stored = self.app.recorder.select_notifications(after + 1, 1_000_000)
+        acting = self.app.person(actor) if actor is not None else None
+        for notification in stored:
+            event = self.app.mapper.to_domain_event(notification)
+            name = type(event).__qualname__
+            if isinstance(self.clock, SimulatedClock):
+                assert event.timestamp == self.clock.now(), f"{name} is stamped {event.timestamp}, not now"
+            if acting is not None:
+                assert event.by.person_id == acting.id, f"{name} names {event.by.person_id}, not the actor"
+                assert event.by.role in acting.roles, f"{name} gives {actor} the role {event.by.role}"
 
     def years_later(self, years: int) -> Programme:
         """Moves time on, so that years of data can be recorded for periods that have then begun."""
