@@ -219,3 +219,20 @@ def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> Non
     with pytest.raises(InvalidInput) as refused:
         analyse(chart, values, kwargs.pop("n", None), **kwargs)  # type: ignore[arg-type]
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize("chart", ["pp", "up"])
+def test_laney_charts_screen_the_moving_ranges_of_their_z_scores(chart: str) -> None:
+    """One subgroup far off the rest: screening drops the two moving ranges of its z-score, so σ_z and the limits
+    shrink; without screening they stay. No qicharts2 reference case shows this for P′, so it is computed here."""
+    x = [30, 32, 29, 31, 33, 30, 28, 32, 31, 29, 30, 75, 31, 30, 29, 32, 30, 31, 29, 30]
+    n = [100, 105, 95, 100, 110, 100, 95, 105, 100, 95, 100, 105, 100, 100, 95, 105, 100, 100, 95, 100]
+    cl = sum(x) / sum(n)
+    sigmas = np.sqrt(cl * (1 - cl) / np.array(n)) if chart == "pp" else np.sqrt(cl / np.array(n))
+    ranges = np.abs(np.diff((np.array(x) / np.array(n) - cl) / sigmas))
+    kept = ranges[ranges < 3.267 * ranges.mean()]
+    assert len(ranges) - len(kept) == 2
+    for screened, used in ((True, kept), (False, ranges)):
+        result = analyse(chart, x, n, screened=screened)
+        assert result.ucl == pytest.approx(cl + 3 * sigmas * used.mean() / 1.128, rel=1e-9)
+        assert result.lcl == pytest.approx(np.maximum(cl - 3 * sigmas * used.mean() / 1.128, 0), rel=1e-9)
