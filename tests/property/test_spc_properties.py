@@ -9,6 +9,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from pdsa_engine.projections.spc import analyse
+from tests.support.examples import examples
 
 VALUES = st.lists(st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3)),
                   min_size=2, max_size=60)
@@ -131,7 +132,7 @@ def proportions(draw: st.DrawFn) -> tuple[list[int], list[int]]:
     return x, n
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(proportions())
 def test_p_chart_limits_are_the_centre_plus_or_minus_3_binomial_sigmas_of_each_point_clipped_to_0_and_1(
         data: tuple[list[int], list[int]]) -> None:
@@ -177,7 +178,7 @@ def laney_data(draw: st.DrawFn) -> tuple[str, list[int], list[int]]:
     return chart, x, n
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(laney_data())
 def test_laney_limits_are_the_centre_plus_or_minus_3_sigmas_times_sigma_z(data: tuple[str, list[int], list[int]]) -> None:
     chart, x, n = data
