@@ -9,29 +9,33 @@ from pdsa_engine.aggregates.values import Direction
 from pdsa_engine.commands.types import Command, Number
 
 
-def _list_of(kind: type) -> Any:
+def split_list(value: Any, kind: type) -> Any:
     """A comma-separated list ("3,4,5"); separated by semicolons it may use decimal commas ("3,5;4,1")."""
-
-    def split(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        if not text:
-            return []
-        parts = text.split(";") if ";" in text else text.split(",")
-        if kind is float:
-            parts = [part.strip().replace(",", ".") for part in parts]
-        try:
-            return [kind(part.strip()) for part in parts if part.strip()]
-        except ValueError:
-            noun = "numbers" if kind is float else "whole numbers"
-            raise PydanticCustomError("list", f"must be {noun} separated by commas (or semicolons)") from None
-
-    return BeforeValidator(split)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return []
+    parts = text.split(";") if ";" in text else text.split(",")
+    if kind is float:
+        parts = [part.strip().replace(",", ".") for part in parts]
+    try:
+        return [kind(part.strip()) for part in parts if part.strip()]
+    except ValueError:
+        noun = "numbers" if kind is float else "whole numbers"
+        raise PydanticCustomError("list", f"must be {noun} separated by commas (or semicolons)") from None
 
 
-Numbers = Annotated[list[float], _list_of(float), Field(min_length=1, max_length=10_000_000)]
-Indices = Annotated[list[int], _list_of(int)]
+def _split_numbers(value: Any) -> Any:
+    return split_list(value, float)
+
+
+def _split_indices(value: Any) -> Any:
+    return split_list(value, int)
+
+
+Numbers = Annotated[list[float], BeforeValidator(_split_numbers), Field(min_length=1, max_length=10_000_000)]
+Indices = Annotated[list[int], BeforeValidator(_split_indices)]
 
 
 class AnalyseSeries(Command):

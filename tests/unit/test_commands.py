@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from pdsa_engine.aggregates.values import Region
 from pdsa_engine.commands import parse
@@ -19,6 +20,7 @@ from pdsa_engine.commands.cycles import AmendCycle, PlanCycle
 from pdsa_engine.commands.people import AddPerson
 from pdsa_engine.commands.projects import AddDriver, AddMeasure, CreateProject, RecordData, ScoreProgress, SetAim
 from pdsa_engine.commands.signoffs import DecideSignOff
+from pdsa_engine.commands.spc import AnalyseSeries, split_list
 from pdsa_engine.errors import InvalidInput, PatientIdentifierFound
 
 PROJECT = str(uuid4())
@@ -178,3 +180,23 @@ def test_amending_needs_something_to_amend() -> None:
     assert rejected(AmendCycle, {"cycle": PROJECT}).field == "cycle"
     amend = parse(AmendCycle, {"cycle": PROJECT, "prediction": ["a", "b"]})
     assert amend.changes() == {"predictions": ("a", "b")}
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("3,4,5", [3.0, 4.0, 5.0]), (" 3, 4 ,5 ", [3.0, 4.0, 5.0]), ("3,5;4,1", [3.5, 4.1]), ("3,5 ; 4 ; ", [3.5, 4.0]),
+    ("1,,2", [1.0, 2.0]), ("  ", []), ("7", [7.0]),
+])
+def test_a_series_is_written_with_commas_or_with_semicolons_and_decimal_commas(text: str,
+                                                                               numbers: list[float]) -> None:
+    assert split_list(text, float) == numbers
+    if numbers:
+        assert parse(AnalyseSeries, {"chart": "i", "values": text}).values == numbers
+
+
+def test_positions_are_whole_numbers_and_a_list_is_taken_as_it_is() -> None:
+    assert parse(AnalyseSeries, {"chart": "i", "values": "1,2,3", "part": "2", "exclude": " 1 ,3"}).exclude == [1, 3]
+    assert split_list([1, 2], int) == [1, 2]
+    with pytest.raises(PydanticCustomError, match="must be whole numbers separated by commas"):
+        split_list("1,5;2", int)
+    with pytest.raises(PydanticCustomError, match="must be numbers separated by commas"):
+        split_list("1;x", float)
