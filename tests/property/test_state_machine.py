@@ -200,13 +200,15 @@ class PdsaStateMachine(RuleBasedStateMachine):
     # -- running a command and checking what it stored ------------------------------------------------
 
     def attempt(self, label: str | None, actor: str, method: Any, model: Any, *, legal: bool, touched: set[UUID],
-                creates: bool = False, retry: bool = False, **fields: Any) -> Any:
+                creates: bool = False, collide: bool = False, **fields: Any) -> Any:
         """Runs a command; it must succeed exactly when the model says it is legal, and then store one event on
         each aggregate it touches (and, if it creates one, on the new aggregate its result names) and no other.
-        Returns the command's result, or None when it was refused."""
+        Returns the command's result, or None when it was refused. A command that collides runs as the
+        application runs every command it is given: its first write collides with another's, and it is run again."""
         before = self.app.recorder.max_notification_id() or 0
+        self.app.collide = collide
         try:
-            if retry:
+            if collide:
                 self.programme.clock.advance(timedelta(minutes=1))
                 result = self.app.run_command(method, actor, parse(model, {k: v for k, v in fields.items()
                                                                            if v is not None}))
@@ -343,11 +345,11 @@ class PdsaStateMachine(RuleBasedStateMachine):
         if isinstance(signoff, UUID) and how is not None:
             self._resolve(signoff, how)
 
-    def _resolve(self, signoff: UUID, how: str) -> None:
+    def _resolve(self, signoff: UUID, how: str, collide: bool = False) -> None:
         if how == "withdrawn":
-            self.withdraw(signoff, RIGHTFUL)
+            self.withdraw(signoff, RIGHTFUL, collide)
         else:
-            self.decide(signoff, RIGHTFUL, how, None if how == "approved" else "Skarpere mål")
+            self.decide(signoff, RIGHTFUL, how, None if how == "approved" else "Skarpere mål", collide)
 
     @rule(target=cycles, project=projects, which=st.integers(0, 3), steps=st.sampled_from([0, 1, 2, 3, 3, 3]),
           decision=DECISIONS)
@@ -367,7 +369,7 @@ class PdsaStateMachine(RuleBasedStateMachine):
             self.next_steps(cycle, decision, steps)
         return cycle
 
-    @rule(cycle=cycles, decision=DECISIONS, steps=st.integers(1, 3), collide=st.sampled_from([False] * 3 + [True]),
+    @rule(cycle=cycles, decision=DECISIONS, steps=st.integers(1, 3), collide=st.booleans(),
           amendment=st.sampled_from([None, None, "Ændret", "Rettet"]))
     def next_steps(self, cycle: UUID, decision: str, steps: int, collide: bool = False,
                    amendment: str | None = None) -> None:
@@ -376,8 +378,7 @@ class PdsaStateMachine(RuleBasedStateMachine):
         if amendment is not None:
             self.amend(cycle, RIGHTFUL, "current", amendment)
         for step in range(steps):
-            self.app.collide = collide and step == 0
-            self.advance(cycle, RIGHTFUL, AFTER.get(self.cycle[cycle].phase, "do"), decision, retry=self.app.collide)
+            self.advance(cycle, RIGHTFUL, AFTER.get(self.cycle[cycle].phase, "do"), decision, collide and step == 0)
 
     @rule(target=signoffs, project=projects, which=st.integers(0, 20))
     def scale_up_an_adopted_change(self, project: UUID, which: int) -> Any:
@@ -404,25 +405,28 @@ class PdsaStateMachine(RuleBasedStateMachine):
             self.cancel(cycle, RIGHTFUL)
         return self.request_closure(project, RIGHTFUL, outcome)
 
-    @rule(which=st.integers(0, 20), how=st.sampled_from([*SPONSOR_DECISIONS.elements, "withdrawn", "withdrawn"]))
-    def resolve_a_pending_request(self, which: int, how: str) -> None:
-        """The sponsor decides, with a comment where one is needed, or the participant withdraws a request."""
+    @rule(which=st.integers(0, 20), how=st.sampled_from([*SPONSOR_DECISIONS.elements, "withdrawn", "withdrawn"]),
+          collide=st.booleans())
+    def resolve_a_pending_request(self, which: int, how: str, collide: bool) -> None:
+        """The sponsor decides, with a comment where one is needed, or the participant withdraws a request; the
+        first write may collide."""
         pending = [s for project in self.project.values() for s in project.pending]
         if not pending:
             return
-        self._resolve(pending[which % len(pending)], how)
+        self._resolve(pending[which % len(pending)], how, collide)
 
     # -- sign-offs ------------------------------------------------------------------------------------
 
     @rule(signoff=signoffs, actor=ACTORS, decision=SPONSOR_DECISIONS, comment=st.sampled_from([None, "Skarpere mål"]))
-    def decide(self, signoff: UUID, actor: str, decision: str, comment: str | None) -> None:
+    def decide(self, signoff: UUID, actor: str, decision: str, comment: str | None, collide: bool = False) -> None:
         request = self.signoff[signoff]
         project = self.project[request.project]
         actor = request.sponsor if actor == RIGHTFUL else actor
         legal = (request.status == "requested" and actor == request.sponsor
                  and (decision == "approved" or comment is not None))
         self.attempt(f"decide {request.kind}", actor, A.decide_signoff, signoffs.DecideSignOff, legal=legal,
-                     touched={signoff, request.project}, signoff=signoff, decision=decision, comment=comment)
+                     touched={signoff, request.project}, collide=collide, signoff=signoff, decision=decision,
+                     comment=comment)
         if not legal:
             return
         request.status = decision
@@ -437,13 +441,13 @@ class PdsaStateMachine(RuleBasedStateMachine):
             project.scaled_up.add(request.cycle)
 
     @rule(signoff=signoffs, actor=ACTORS)
-    def withdraw(self, signoff: UUID, actor: str) -> None:
+    def withdraw(self, signoff: UUID, actor: str, collide: bool = False) -> None:
         request = self.signoff[signoff]
         project = self.project[request.project]
         actor = request.requester if actor == RIGHTFUL else actor
         legal = request.status == "requested" and actor == request.requester
         self.attempt(f"withdraw {request.kind}", actor, A.withdraw_signoff, signoffs.WithdrawSignOff, legal=legal,
-                     touched={signoff, request.project}, signoff=signoff)
+                     touched={signoff, request.project}, collide=collide, signoff=signoff)
         if not legal:
             return
         request.status = "withdrawn"
@@ -481,7 +485,7 @@ class PdsaStateMachine(RuleBasedStateMachine):
         return cycle
 
     @rule(cycle=cycles, actor=ACTORS, step=st.sampled_from(["do", "study", "act"]), decision=DECISIONS)
-    def advance(self, cycle: UUID, actor: str, step: str, decision: str, retry: bool = False) -> None:
+    def advance(self, cycle: UUID, actor: str, step: str, decision: str, collide: bool = False) -> None:
         model = self.cycle[cycle]
         actor = self.participant_of(actor, model.project)
         legal = actor == self.project[model.project].participant and model.phase == NEXT[step]
@@ -490,7 +494,8 @@ class PdsaStateMachine(RuleBasedStateMachine):
             "study": (A.study_cycle, cycles.StudyCycle, {"findings": STUDIED}, {cycle}),
             "act": (A.act_cycle, cycles.ActCycle, {"decision": decision}, {cycle, model.project}),
         }[step]
-        self.attempt(step, actor, method, command, legal=legal, touched=touched, retry=retry, cycle=cycle, **fields)
+        self.attempt(step, actor, method, command, legal=legal, touched=touched, collide=collide, cycle=cycle,
+                     **fields)
         if not legal:
             return
         if step == "act":
