@@ -345,11 +345,12 @@ class PdsaStateMachine(RuleBasedStateMachine):
         if isinstance(signoff, UUID) and how is not None:
             self._resolve(signoff, how)
 
-    def _resolve(self, signoff: UUID, how: str, collide: bool = False) -> None:
+    def _resolve(self, signoff: UUID, how: str, collide: bool = False, actor: str = RIGHTFUL,
+                 comment: str | None = "Skarpere mål") -> None:
         if how == "withdrawn":
-            self.withdraw(signoff, RIGHTFUL, collide)
+            self.withdraw(signoff, actor, collide)
         else:
-            self.decide(signoff, RIGHTFUL, how, None if how == "approved" else "Skarpere mål", collide)
+            self.decide(signoff, actor, how, None if how == "approved" else comment, collide)
 
     @rule(target=cycles, project=projects, which=st.integers(0, 3), steps=st.sampled_from([0, 1, 2, 3, 3, 3]),
           decision=DECISIONS)
@@ -406,14 +407,29 @@ class PdsaStateMachine(RuleBasedStateMachine):
         return self.request_closure(project, RIGHTFUL, outcome)
 
     @rule(which=st.integers(0, 20), how=st.sampled_from([*SPONSOR_DECISIONS.elements, "withdrawn", "withdrawn"]),
-          collide=st.booleans())
-    def resolve_a_pending_request(self, which: int, how: str, collide: bool) -> None:
-        """The sponsor decides, with a comment where one is needed, or the participant withdraws a request; the
-        first write may collide."""
+          collide=st.booleans(), actor=ACTORS, comment=st.sampled_from(["Skarpere mål"] * 3 + [None]))
+    def resolve_a_pending_request(self, which: int, how: str, collide: bool, actor: str, comment: str | None) -> None:
+        """Someone, most often the sponsor addressed or the participant who asked, decides or withdraws a
+        request the model knows to be pending; the first write may collide."""
         pending = [s for project in self.project.values() for s in project.pending]
         if not pending:
             return
-        self._resolve(pending[which % len(pending)], how, collide)
+        self._resolve(pending[which % len(pending)], how, collide, actor, comment)
+
+    @rule(which=st.integers(0, 20), actor=ACTORS, decision=DECISIONS,
+          step=st.sampled_from(["do", "study", "act", "cancel", *FIELD_PHASE]))
+    def try_an_open_cycle(self, which: int, actor: str, step: str, decision: str) -> None:
+        """Someone tries a step, an amendment or a cancellation on a cycle the model knows to be open."""
+        open_ones = [c for c, model in self.cycle.items() if model.phase in OPEN]
+        if not open_ones:
+            return
+        cycle = open_ones[which % len(open_ones)]
+        if step == "cancel":
+            self.cancel(cycle, actor)
+        elif step in FIELD_PHASE:
+            self.amend(cycle, actor, step, "Rettet")
+        else:
+            self.advance(cycle, actor, step, decision)
 
     # -- sign-offs ------------------------------------------------------------------------------------
 
