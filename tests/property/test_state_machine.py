@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from unittest import mock
 from uuid import UUID
 
 from eventsourcing.persistence import RecordConflictError
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
+from pdsa_engine import application_base
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
@@ -208,10 +210,11 @@ class PdsaStateMachine(RuleBasedStateMachine):
         before = self.app.recorder.max_notification_id() or 0
         self.app.collide = collide
         try:
-            if collide:
+            if collide:  # no other process races this one: no pause is needed before the second attempt
                 self.programme.clock.advance(timedelta(minutes=1))
-                result = self.app.run_command(method, actor, parse(model, {k: v for k, v in fields.items()
-                                                                           if v is not None}))
+                with mock.patch.object(application_base, "CONFLICT_PAUSE", 0):
+                    result = self.app.run_command(method, actor, parse(model, {k: v for k, v in fields.items()
+                                                                               if v is not None}))
             else:
                 result = self.programme.run(actor, method, model, **fields)
         except PdsaError as refusal:
