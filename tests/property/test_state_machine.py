@@ -355,22 +355,24 @@ class PdsaStateMachine(RuleBasedStateMachine):
         else:
             self.decide(signoff, actor, how, None if how == "approved" else comment, collide)
 
-    @rule(target=cycles, project=projects, which=st.integers(0, 3), steps=st.sampled_from([0, 1, 2, 3, 3, 3]),
-          decision=DECISIONS)
-    def plan_next(self, project: UUID, which: int, steps: int, decision: str) -> Any:
-        """The participant plans the next cycle on a change idea, continuing its ramp where the model says so,
-        and takes its first steps."""
+    @rule(target=cycles, project=projects, which=st.integers(0, 1), decision=DECISIONS,
+          then=st.sampled_from(["plan", "do", "study", "act", "act", "act", "cancel"]))
+    def plan_next(self, project: UUID, which: int, then: str, decision: str) -> Any:
+        """The participant plans the next cycle on one of the charter's change ideas, continuing its ramp where
+        the model says so, and takes it as far as the phase ``then`` (or cancels it at once)."""
         model = self.project[project]
-        idea = model.ideas[which % len(model.ideas)]
+        idea = model.ideas[which]
         on_idea = [c for c in model.cycles if self.cycle[c].idea == idea]
         concluded = [c for c in on_idea if self.cycle[c].decision is not None]
-        continued = {self.cycle[c].continues for c in on_idea}
+        continued = {self.cycle[c].continues for c in on_idea if self.cycle[c].phase != "cancelled"}
         last = concluded[-1] if concluded else None
         continues = last if last is not None and self.cycle[last].decision == "adapt" and last not in continued \
             else None
         cycle = self.plan((project, idea), RIGHTFUL, continues, False)
-        if isinstance(cycle, UUID):
-            self.next_steps(cycle, decision, steps)
+        if isinstance(cycle, UUID) and then == "cancel":
+            self.cancel(cycle, RIGHTFUL)
+        elif isinstance(cycle, UUID):
+            self.next_steps(cycle, decision, ["plan", "do", "study", "act"].index(then))
         return cycle
 
     @rule(cycle=cycles, decision=DECISIONS, steps=st.integers(1, 3), collide=st.booleans(),
@@ -488,10 +490,12 @@ class PdsaStateMachine(RuleBasedStateMachine):
         if continues is None:  # after "adapt" the next cycle on the idea continues the last one
             concluded = [self.cycle[c].decision for c in on_idea if self.cycle[c].decision is not None]
             ramp = not concluded or concluded[-1] != "adapt"
-        else:  # a cycle on the same idea, adapted or adopted, continued at most once
+        else:  # a cycle on the same idea, adapted or adopted, continued at most once (a cancelled cycle tested
+            # nothing, and leaves the cycle it was to continue to be continued)
             ramp = (continues in model.cycles and self.cycle[continues].idea == change_idea
                     and self.cycle[continues].decision in ("adapt", "adopt")
-                    and all(self.cycle[c].continues != continues for c in on_idea))
+                    and all(self.cycle[c].continues != continues or self.cycle[c].phase == "cancelled"
+                            for c in on_idea))
         legal = (actor == model.participant and model.status == "active" and "closure" not in model.pending.values()
                  and change_idea in model.ideas and all(self.cycle[c].phase not in OPEN for c in on_idea) and ramp)
         cycle = self.attempt("plan", actor, A.plan_cycle, cycles.PlanCycle, legal=legal, touched={project},
