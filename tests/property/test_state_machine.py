@@ -63,6 +63,7 @@ AIM_DATES = st.sampled_from([date(2031, m, 28) for m in range(1, 13)] + [date(20
 OPEN = ("plan", "do", "study")
 NEXT = {"do": "plan", "study": "do", "act": "study"}  # a step, and the phase it is taken from
 AFTER = {"plan": "do", "do": "study", "study": "act"}  # a phase, and the step that comes next
+SKIP = {"plan": "study", "do": "act", "study": "do"}  # a phase, and a step that skips one or goes back
 FIELD_PHASE = {"objective": "plan", "observations": "do", "findings": "study"}
 FIRST_RECORD = {"objective": "Afprøv", "observations": "Gjort", "findings": "Lært"}
 PLANNED, DONE, STUDIED = FIRST_RECORD["objective"], FIRST_RECORD["observations"], FIRST_RECORD["findings"]
@@ -256,9 +257,12 @@ class PdsaStateMachine(RuleBasedStateMachine):
     # -- project and charter --------------------------------------------------------------------------
 
     @rule(target=ideas, project=projects, actor=ACTORS,
-          under=st.sampled_from(["secondary"] * 6 + ["primary", "other project's"]))
-    def add_change_idea(self, project: UUID, actor: str, under: str) -> Any:
+          under=st.sampled_from(["secondary"] * 6 + ["primary", "other project's"]), intruder=st.booleans())
+    def add_change_idea(self, project: UUID, actor: str, under: str, intruder: bool = False) -> Any:
+        """Someone adds a change idea; an intruder, the other project's participant, may try it first."""
         model = self.project[project]
+        if intruder:
+            self.add_change_idea(project, self.project[self.other(project)].participant, under)
         actor = self.participant_of(actor, project)
         parent = {"secondary": model.secondary, "primary": model.primary,
                   "other project's": self.project[self.other(project)].secondary}[under]
@@ -376,14 +380,17 @@ class PdsaStateMachine(RuleBasedStateMachine):
         return cycle
 
     @rule(cycle=cycles, decision=DECISIONS, steps=st.integers(1, 3), collide=st.booleans(),
-          amendment=st.sampled_from([None, None, "Ændret", "Rettet"]))
+          amendment=st.sampled_from([None, None, "Ændret", "Rettet"]), skipping=st.booleans())
     def next_steps(self, cycle: UUID, decision: str, steps: int, collide: bool = False,
-                   amendment: str | None = None) -> None:
+                   amendment: str | None = None, skipping: bool = False) -> None:
         """The participant perhaps amends the current record, then takes the steps that come next; each succeeds
-        while the cycle is open. The first may collide with another writer's at first, and is then run again."""
+        while the cycle is open. The first may collide with another writer's at first, and is then run again.
+        When skipping, the participant first tries each time to skip a phase, or to go back to one."""
         if amendment is not None:
             self.amend(cycle, RIGHTFUL, "current", amendment)
         for step in range(steps):
+            if skipping:
+                self.advance(cycle, RIGHTFUL, SKIP.get(self.cycle[cycle].phase, "study"), decision)
             self.advance(cycle, RIGHTFUL, AFTER.get(self.cycle[cycle].phase, "do"), decision, collide and step == 0)
 
     @rule(target=signoffs, project=projects, which=st.integers(0, 20))
@@ -412,14 +419,21 @@ class PdsaStateMachine(RuleBasedStateMachine):
         return self.request_closure(project, RIGHTFUL, outcome)
 
     @rule(which=st.integers(0, 20), how=st.sampled_from([*SPONSOR_DECISIONS.elements, "withdrawn", "withdrawn"]),
-          collide=st.booleans(), actor=ACTORS, comment=st.sampled_from(["Skarpere mål"] * 3 + [None]))
-    def resolve_a_pending_request(self, which: int, how: str, collide: bool, actor: str, comment: str | None) -> None:
+          collide=st.booleans(), actor=ACTORS, comment=st.sampled_from(["Skarpere mål"] * 3 + [None]),
+          impostor=st.sampled_from([None, "another sponsor", "another sponsor", *EVERYONE]))
+    def resolve_a_pending_request(self, which: int, how: str, collide: bool, actor: str, comment: str | None,
+                                  impostor: str | None) -> None:
         """Someone, most often the sponsor addressed or the participant who asked, decides or withdraws a
-        request the model knows to be pending; the first write may collide."""
+        request the model knows to be pending; the first write may collide. An impostor may try it first."""
         pending = [s for project in self.project.values() for s in project.pending]
         if not pending:
             return
-        self._resolve(pending[which % len(pending)], how, collide, actor, comment)
+        signoff = pending[which % len(pending)]
+        if impostor == "another sponsor":  # the one sponsor the request is not addressed to
+            impostor = next(sponsor for sponsor in sorted(SPONSORS) if sponsor != self.signoff[signoff].sponsor)
+        if impostor is not None:
+            self._resolve(signoff, how, actor=impostor, comment=comment)
+        self._resolve(signoff, how, collide, actor, comment)
 
     @rule(which=st.integers(0, 20), actor=ACTORS, decision=DECISIONS,
           step=st.sampled_from(["do", "study", "act", "cancel", *FIELD_PHASE]))
@@ -613,7 +627,7 @@ class PdsaStateMachine(RuleBasedStateMachine):
 
 
 PdsaStateMachine.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=60, deadline=None,
+    max_examples=150, stateful_step_count=60, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_pdsa_state_machine = PdsaStateMachine.TestCase
