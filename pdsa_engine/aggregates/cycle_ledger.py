@@ -1,5 +1,6 @@
 """What a project knows of its cycles, to keep its own rules: at most one open cycle per change idea, and ramps
-(after "adapt" the next cycle on that idea continues the last one; a cycle is continued at most once).
+(after "adapt" the next cycle on that idea continues the last one; a cycle is continued at most once, not
+counting a continuation that was cancelled).
 The cycles' records live in the PDSACycle aggregates; this is an immutable value held by the project."""
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class CycleLedger(Mapping[UUID, CycleRef]):
         require(previous.change_idea_id == change_idea_id, "a cycle continues a cycle on the same change idea")
         require(previous.decision in (Decision.ADAPT, Decision.ADOPT), "only an adapted or adopted cycle can be "
                                                                        "continued")
-        require(all(ref.continues != continues for ref in on_idea), "that cycle has already been continued")
+        # A cancelled cycle tested nothing: the ramp goes on from the cycle it was to continue.
+        require(all(ref.continues != continues or ref.cancelled for ref in on_idea),
+                "that cycle has already been continued")
 
     def with_opened(self, ref: CycleRef) -> CycleLedger:
         return CycleLedger((*self.refs, ref))

@@ -156,6 +156,21 @@ def test_after_adapt_the_next_cycle_continues_the_ramp() -> None:
     assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, first, []), Refused, "still open")
 
 
+def test_a_cancelled_continuation_leaves_the_ramp_to_be_continued() -> None:
+    project, idea = active()
+    first, second = uuid4(), uuid4()
+    project.open_cycle(ME, first, idea, None, [])
+    project.conclude_cycle(ME, first, Decision.ADAPT)
+    project.open_cycle(ME, second, idea, first, [])
+    project.cancel_cycle(ME, second)
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused, "--continues")
+    third = uuid4()
+    project.open_cycle(ME, third, idea, first, [])
+    assert project.cycles[third].continues == first
+    project.conclude_cycle(ME, third, Decision.ADAPT)
+    assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, first, []), Refused, "already been continued")
+
+
 def test_an_abandoned_cycle_cannot_be_continued() -> None:
     project, idea = active()
     first = uuid4()
