@@ -43,6 +43,7 @@ from tests.builders import (
     SPONSOR,
     Programme,
 )
+from tests.support.examples import examples
 
 # "rightful" stands for whoever the model says may do the command (the project's participant, the sponsor a
 # sign-off is addressed to, the administrator); it is drawn often, so that the machine gets far into the
@@ -627,7 +628,7 @@ class PdsaStateMachine(RuleBasedStateMachine):
 
 
 PdsaStateMachine.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=60, deadline=None,
+    max_examples=examples(150), stateful_step_count=60, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_pdsa_state_machine = PdsaStateMachine.TestCase
