@@ -69,7 +69,7 @@ def test_a_sparring_group_has_6_to_10_members_from_one_region() -> None:
     c = cohort()
     syd = enrolled(c, 7) + enrolled(c, 2, sector=Sector.MUNICIPAL)
     north = enrolled(c, 1, NORD)
-    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:5]), InvalidInput, "6 to 10 members")
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:5]), InvalidInput, "member: a sparring group has 6 to 10 members")
     assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:6] + north), Refused, "Region Nordjylland")
     group = uuid4()
     c.form_group(ADMIN, group, "Syd", SYD, syd)
@@ -93,8 +93,8 @@ def test_modules_are_scheduled_within_the_cohort_and_in_order() -> None:
     c.schedule_module(ADMIN, Module.KICKOFF, date(2031, 1, 10))
     c.schedule_module(ADMIN, Module.MODULE_2, date(2031, 4, 1))
     assert_refused(c, lambda: c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 4, 2)), InvalidInput,
-                   "before module 2")
-    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.POSTER, date(2032, 1, 1)), InvalidInput, "within")
+                   "date: must come before module 2")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.POSTER, date(2032, 1, 1)), InvalidInput, "date: must lie within")
     c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 2, 15))
     assert list(c.schedule) == [Module.KICKOFF, Module.MODULE_2, Module.MODULE_1]
 

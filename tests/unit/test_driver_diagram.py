@@ -18,10 +18,10 @@ DIAGRAM = DriverDiagram((
 
 
 @pytest.mark.parametrize(("kind", "parent", "match"), [
-    (DriverKind.PRIMARY, P1, "directly under the aim"),
-    (DriverKind.SECONDARY, None, "needs --under"),
-    (DriverKind.SECONDARY, S1, "goes under a primary driver, not a secondary driver"),
-    (DriverKind.CHANGE_IDEA, P1, "goes under a secondary driver"),
+    (DriverKind.PRIMARY, P1, "^under: a primary driver hangs directly under the aim"),
+    (DriverKind.SECONDARY, None, "^under: .* needs --under"),
+    (DriverKind.SECONDARY, S1, "^under: a secondary driver goes under a primary driver, not a secondary driver"),
+    (DriverKind.CHANGE_IDEA, P1, "^under: .* goes under a secondary driver"),
 ])
 def test_each_kind_hangs_under_the_level_above(kind: DriverKind, parent: object, match: str) -> None:
     with pytest.raises(InvalidInput, match=match):

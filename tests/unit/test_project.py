@@ -115,7 +115,7 @@ def test_changing_the_aim_or_a_measure_of_an_active_project_marks_the_charter_ch
 def test_the_aim_is_not_due_before_the_cohort_starts() -> None:
     project = draft()
     assert_refused(project, lambda: project.set_aim(ME, "x", "y", date(2031, 1, 9)), InvalidInput,
-                   "before the cohort starts")
+                   "by: the aim cannot be due before the cohort starts")
 
 
 def test_measure_names_are_unique_in_a_project() -> None:
@@ -217,7 +217,7 @@ def test_progress_scores_follow_the_ihi_scale() -> None:
     project.score_progress(ME, Decimal("3.5"), date(2031, 3, 1))
     assert project.progress[-1].score == Decimal("3.5")
     assert_refused(project, lambda: project.score_progress(ME, Decimal("3.7"), date(2031, 3, 1)), InvalidInput,
-                   "steps of 0.5")
+                   "score: must be 0.5 to 5.0 in steps of 0.5")
 
 
 def test_meetings_record_who_attended() -> None:
@@ -225,7 +225,7 @@ def test_meetings_record_who_attended() -> None:
     project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2031, 1, 20), [PARTICIPANT_ID, SPONSOR_ID])
     assert project.meetings[0].attendees == (PARTICIPANT_ID, SPONSOR_ID)
     assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.COACHING, date(2031, 2, 1), []),
-                   InvalidInput, "attendee")
+                   InvalidInput, "attendee: a meeting needs at least one attendee")
 
 
 def test_reassigning_the_sponsor_needs_another_person_and_returns_pending_signoffs() -> None:
@@ -250,7 +250,7 @@ def test_progress_is_scored_for_a_day_between_the_cohort_start_and_today() -> No
     assert_refused(project, lambda: project.score_progress(ME, Decimal("3"), date(9999, 12, 31)), InvalidInput,
                    "date: 9999-12-31 is in the future")
     assert_refused(project, lambda: project.score_progress(ME, Decimal("3"), date(1, 1, 1)), InvalidInput,
-                   "before the cohort starts")
+                   "date: 0001-01-01 is before the cohort starts")
     project.score_progress(ME, Decimal("3"), today)
     project.score_progress(ME, Decimal("2"), date(2031, 3, 1))
     assert [entry.on for entry in project.progress] == [date(2031, 3, 1), today]
@@ -260,9 +260,9 @@ def test_meetings_are_recorded_once_they_have_happened() -> None:
     project, _ = active()
     attendees = [PARTICIPANT_ID]
     assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.COACHING, date(9999, 1, 1),
-                                                           attendees), InvalidInput, "in the future")
+                                                           attendees), InvalidInput, "date: .* is in the future")
     assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2029, 12, 1),
-                                                           attendees), InvalidInput, "a year before the cohort")
+                                                           attendees), InvalidInput, "date: .* is before a year before the cohort")
     project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2030, 12, 1), attendees)
     assert project.meetings[-1].on == date(2030, 12, 1)
 

@@ -29,7 +29,7 @@ def test_the_addressed_sponsor_approves_with_an_optional_comment_on_the_version_
 @pytest.mark.parametrize("decision", [SignOffStatus.CHANGES_REQUESTED, SignOffStatus.DECLINED])
 def test_requesting_changes_or_declining_needs_a_comment(decision: SignOffStatus) -> None:
     signoff = requested()
-    assert_refused(signoff, lambda: signoff.decide(SPONSOR, decision, None, 8), InvalidInput, "comment")
+    assert_refused(signoff, lambda: signoff.decide(SPONSOR, decision, None, 8), InvalidInput, "comment: say what should change")
     signoff.decide(SPONSOR, decision, "Sharpen the aim", 8)
     assert signoff.comment == "Sharpen the aim"
 
