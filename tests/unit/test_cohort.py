@@ -77,6 +77,18 @@ def test_a_sparring_group_has_6_to_10_members_from_one_region() -> None:
     assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd 2", SYD, syd[:6]), Refused, "another sparring group")
 
 
+def test_a_group_of_ten_is_the_largest_and_names_are_not_shared() -> None:
+    c = cohort()
+    syd = enrolled(c, 17)
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:11]), InvalidInput,
+                   "member: a sparring group has 6 to 10 members, not 11")
+    first = uuid4()
+    c.form_group(ADMIN, first, "Syd", SYD, syd[:10] + syd[:2])  # a member named twice counts once
+    assert c.groups[first].members == tuple(syd[:10]) and c.groups[first].name == "Syd"
+    assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[10:16]), Refused,
+                   "a group named 'Syd' already exists")
+
+
 def test_a_withdrawal_that_leaves_a_group_below_six_flags_it() -> None:
     c = cohort()
     members = enrolled(c, 6)
@@ -97,6 +109,27 @@ def test_modules_are_scheduled_within_the_cohort_and_in_order() -> None:
     assert_refused(c, lambda: c.schedule_module(ADMIN, Module.POSTER, date(2032, 1, 1)), InvalidInput, "date: must lie within")
     c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 2, 15))
     assert list(c.schedule) == [Module.KICKOFF, Module.MODULE_2, Module.MODULE_1]
+
+
+def test_modules_may_fall_on_the_cohorts_first_and_last_days_but_never_share_a_day() -> None:
+    c = cohort()
+    c.schedule_module(ADMIN, Module.KICKOFF, date(2031, 1, 10))
+    c.schedule_module(ADMIN, Module.POSTER, date(2031, 12, 12))
+    c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 3, 1))
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.KICKOFF, date(2031, 1, 9)), InvalidInput,
+                   "date: must lie within the cohort, 2031-01-10 to 2031-12-12")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.POSTER, date(2031, 12, 13)), InvalidInput,
+                   "date: must lie within")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.MODULE_2, date(2031, 3, 1)), InvalidInput,
+                   "date: must come after module 1 on 2031-03-01")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 1, 10)), InvalidInput,
+                   "date: must come after the kick-off on 2031-01-10")
+    assert_refused(c, lambda: c.schedule_module(ADMIN, Module.MODULE_5, date(2031, 12, 12)), InvalidInput,
+                   "date: must come before the poster presentation on 2031-12-12")
+    c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 3, 8))  # moved: compared with the others, not itself
+    c.schedule_module(ADMIN, Module.MODULE_1, date(2031, 2, 22))
+    assert c.schedule == {Module.KICKOFF: date(2031, 1, 10), Module.POSTER: date(2031, 12, 12),
+                          Module.MODULE_1: date(2031, 2, 22)}
 
 
 def test_a_closed_cohort_changes_no_more() -> None:
