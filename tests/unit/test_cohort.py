@@ -79,6 +79,7 @@ def test_a_sparring_group_has_6_to_10_members_from_one_region() -> None:
 
 def test_a_group_of_ten_is_the_largest_and_names_are_not_shared() -> None:
     c = cohort()
+    c.set_quota(ADMIN, SYD, Sector.REGIONAL, 17)
     syd = enrolled(c, 17)
     assert_refused(c, lambda: c.form_group(ADMIN, uuid4(), "Syd", SYD, syd[:11]), InvalidInput,
                    "member: a sparring group has 6 to 10 members, not 11")
