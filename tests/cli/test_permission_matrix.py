@@ -6,19 +6,23 @@ The state each command needs is built once for the module; each case runs on its
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import click
 import pytest
 
 from pdsa_engine.audit.sealing import CHAIN_TABLE
 from pdsa_engine.cli import cli
+from tests.builders import MOMENT
 from tests.support.cli import Pdsa
 from tests.support.permissions import ACTORS, RULES, Effect, Prepared, Rule, Stage, Who, prepare
 
@@ -83,6 +87,18 @@ class Stored:
         return cls(events, seals, snapshots, files)
 
 
+def assert_stamped_by(database: Path, email: str, after_event: int) -> None:
+    """What the command stored names the acting person and one moment: the command's, on the tests' clock."""
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        people = {json.loads(state)["email"]: UUID(originator).hex for originator, state in db.execute(
+            "SELECT originator_id, state FROM stored_events WHERE topic LIKE '%:Person.Registered'")}
+        stored = [json.loads(state) for (state,) in db.execute(
+            "SELECT state FROM stored_events WHERE rowid > ? ORDER BY rowid", (after_event,))]
+    assert {event["by"]["_data_"]["person_id"] for event in stored} == {people[email]}
+    moments = {datetime.fromisoformat(event["timestamp"]["_data_"]) for event in stored}
+    assert len(moments) == 1 and abs(moments.pop() - MOMENT) < timedelta(hours=1), moments
+
+
 def arguments(rule: Rule, who: Who, values: dict[str, str]) -> list[str]:
     actor = ACTORS[who]
     return [*(("--as", actor) if actor else ()), *rule.command.split(),
@@ -110,6 +126,8 @@ def test_who_may_run_the_command(rule: Rule, who: Who, prepared: Prepared, pdsa:
         assert result.code == 0, said
         stores = rule.effect in (Effect.EVENTS, Effect.EVENTS_AND_FILE)
         assert (after.events > before.events) if stores else (after.events == before.events), said
+        if stores and ACTORS[who]:
+            assert_stamped_by(database, ACTORS[who], after_event=before.events)
         writes = rule.effect in (Effect.FILE, Effect.EVENTS_AND_FILE)
         assert (after.files > before.files) if writes else (after.files == before.files), said
     else:
