@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -10,18 +11,22 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import ProjectStatus, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
 from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from pdsa_engine.runtime import open_application
 from tests.builders import (
     ADMIN,
     AUDITOR,
     COACH,
+    MOMENT,
     OTHER_PARTICIPANT,
     OTHER_SPONSOR,
     PARTICIPANT,
     SPONSOR,
     Programme,
     memory_app,
+    settings_for,
 )
 
 
@@ -195,3 +200,44 @@ def test_a_bulk_import_enrols_everyone_or_no_one(programme: Programme) -> None:
         programme.app.person("new.person@x.dk")
     enrolled = programme.run(ADMIN, A.import_enrolments, cohorts.ImportEnrolments, cohort=cohort, rows=rows[:2])
     assert len(enrolled) == 2 and programme.app.person("new.person@x.dk").name == "New Person"
+
+
+def test_people_are_found_by_the_beginning_of_their_id_on_a_database(tmp_path: Path) -> None:
+    ids = iter(UUID(f"{prefix}{number:04x}" + "0" * 24) for prefix, number in
+               [("a1b2", 1), ("a1b2", 2), ("c3d4", 3), ("c3d4", 4), ("e5f6", 5)] + [("9999", n) for n in range(50)])
+    settings = settings_for(f"sqlite:///{tmp_path / 'pdsa.sqlite'}")
+    app = Programme(open_application(settings, clock=SimulatedClock(MOMENT), new_id=lambda: next(ids))).app
+    first = Programme(app)
+    first.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])  # a1b20001
+    first.run(ADMIN, A.add_person, people.AddPerson, name="Per", email=PARTICIPANT, role=["participant"])  # a1b20002
+    first.run(ADMIN, A.add_person, people.AddPerson, name="Kim", email=COACH, role=["coach"])  # c3d40003
+    first.cohort(name="Hold A")  # c3d40004
+    first.cohort(name="Hold B")  # e5f60005
+
+    assert app.person("a1b20002").email == PARTICIPANT
+    assert app.person(" A1B2-0001 ").email == ADMIN  # as people copy it: spaces, capitals, a hyphen
+    assert app.person("c3d4").email == COACH  # the other id beginning so is a cohort's
+    with pytest.raises(NotFound, match="more than one person's id begins with a1b2: give more of its digits"):
+        app.person("a1b2")
+    with pytest.raises(NotFound, match="no person has an id beginning e5f6"):
+        app.person("e5f6")
+    with pytest.raises(NotFound, match="no person has the id or e-mail address not-hex"):
+        app.person("not-hex")
+
+
+def test_an_administrator_reassigns_the_coach_to_someone_holding_the_role(programme: Programme) -> None:
+    project = programme.active_project().project
+    programme.run(ADMIN, A.add_person, people.AddPerson, name="Kai", email="kai.coach@example.dk", role=["coach"])
+    with pytest.raises(PermissionDenied):
+        programme.run(PARTICIPANT, A.reassign, projects.Reassign, project=project, coach="kai.coach@example.dk",
+                      reason="Ny stilling")
+    with pytest.raises(Refused, match="does not hold the coach role"):
+        programme.run(ADMIN, A.reassign, projects.Reassign, project=project, coach=SPONSOR, reason="Ny stilling")
+    with pytest.raises(Refused, match="already the project's coach"):
+        programme.run(ADMIN, A.reassign, projects.Reassign, project=project, coach=COACH, reason="Ny stilling")
+    sponsor = programme.app.load(ImprovementProject, project).sponsor_id
+    programme.run(ADMIN, A.reassign, projects.Reassign, project=project, coach="kai.coach@example.dk",
+                  reason="Ny stilling")
+    reassigned = programme.app.load(ImprovementProject, project)
+    assert reassigned.coach_id == programme.app.person("kai.coach@example.dk").id
+    assert reassigned.sponsor_id == sponsor

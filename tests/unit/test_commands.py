@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from pdsa_engine.aggregates.values import Region
-from pdsa_engine.commands import parse
+from pdsa_engine.commands import parse, parse_id
 from pdsa_engine.commands.cohorts import Enrol, SetQuota
 from pdsa_engine.commands.cpr import find_cpr_number
 from pdsa_engine.commands.cycles import AmendCycle, PlanCycle
@@ -21,6 +21,8 @@ from pdsa_engine.commands.people import AddPerson
 from pdsa_engine.commands.projects import AddDriver, AddMeasure, CreateProject, RecordData, ScoreProgress, SetAim
 from pdsa_engine.commands.signoffs import DecideSignOff
 from pdsa_engine.commands.spc import AnalyseSeries, split_list
+from pdsa_engine.commands.text import forbidden_character, forbidden_character_rule, json_escaped, visible
+from pdsa_engine.commands.types import ID_RULE
 from pdsa_engine.errors import InvalidInput, PatientIdentifierFound
 
 PROJECT = str(uuid4())
@@ -200,3 +202,21 @@ def test_positions_are_whole_numbers_and_a_list_is_taken_as_it_is() -> None:
         split_list("1,5;2", int)
     with pytest.raises(PydanticCustomError, match="must be numbers separated by commas"):
         split_list("1;x", float)
+
+
+def test_output_shows_forbidden_characters_as_escapes_and_keeps_newlines_and_tabs() -> None:
+    stored = "a\x1b[31mb\u202ec\x9b\x00d\te\nf\x7f"
+    assert visible(stored) == "a\\x1b[31mb\\u202ec\\x9b\\x00d\te\nf\\x7f"
+    assert json_escaped(stored) == "a\\u001b[31mb\\u202ec\\u009b\\u0000d\te\nf\\u007f"
+    assert visible("Færre fald — æøå") == "Færre fald — æøå"
+    assert forbidden_character("ok\u2066") == "U+2066" and forbidden_character("ok\u00a0") is None
+    assert forbidden_character_rule("U+001B") == (
+        "holds the invisible control character U+001B; control characters (other than newline and tab) "
+        "and bidirectional overrides cannot be stored — remove it")
+
+
+def test_an_id_is_read_with_the_spaces_around_it_or_refused_naming_its_field() -> None:
+    assert parse_id("cycle", f"  {PROJECT} ") == UUID(PROJECT)
+    with pytest.raises(InvalidInput) as refused:
+        parse_id("cycle", "12-34")
+    assert refused.value.field == "cycle" and refused.value.rule == ID_RULE
