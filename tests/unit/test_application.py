@@ -7,9 +7,11 @@ from uuid import UUID
 
 import pytest
 
+from pdsa_engine.aggregates.audit_record import AuditRecord
+from pdsa_engine.aggregates.cohort import Cohort
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
-from pdsa_engine.aggregates.values import ProjectStatus, SignOffStatus
+from pdsa_engine.aggregates.values import Actor, ProjectStatus, Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
@@ -241,3 +243,48 @@ def test_an_administrator_reassigns_the_coach_to_someone_holding_the_role(progra
     reassigned = programme.app.load(ImprovementProject, project)
     assert reassigned.coach_id == programme.app.person("kai.coach@example.dk").id
     assert reassigned.sponsor_id == sponsor
+
+
+def test_a_bulk_import_that_holds_keeps_every_enrolment_and_registers_the_newcomers(programme: Programme) -> None:
+    cohort = programme.cohort()
+    rows = (
+        (2, {"email": PARTICIPANT, "organisation": "AUH", "region": "Midtjylland", "sector": "regional"}),
+        (3, {"email": "new.person@x.dk", "name": "New Person", "organisation": "RH", "region": "Hovedstaden",
+             "sector": "regional"}),
+    )
+    enrolled = programme.run(ADMIN, A.import_enrolments, cohorts.ImportEnrolments, cohort=cohort, rows=rows)
+    newcomer = programme.app.person("new.person@x.dk")
+    assert enrolled == [programme.app.person(PARTICIPANT).id, newcomer.id]
+    kept = programme.app.load(Cohort, cohort).enrolments
+    assert {person: (e.organisation, str(e.region)) for person, e in kept.items()} == {
+        enrolled[0]: ("AUH", "Region Midtjylland"), newcomer.id: ("RH", "Region Hovedstaden")}
+
+
+def test_cohort_and_diagram_commands_keep_what_they_were_given(programme: Programme) -> None:
+    cohort = programme.cohort()
+    members = [f"member{i}@example.dk" for i in range(6)]
+    for email in members:
+        programme.run(ADMIN, A.add_person, people.AddPerson, name="M", email=email, role=["participant"])
+        programme.enrol(cohort, email)
+    group = programme.run(ADMIN, A.form_group, cohorts.FormGroup, cohort=cohort, name="Gruppe Øst",
+                          region="Midtjylland", member=members)
+    programme.run(ADMIN, A.withdraw, cohorts.Withdraw, cohort=cohort, person=members[0], reason="Nyt job")
+    kept = programme.app.load(Cohort, cohort)
+    assert isinstance(group, UUID) and kept.groups[group].name == "Gruppe Øst"
+    assert kept.enrolments[programme.app.person(members[0]).id].withdrawal_reason == "Nyt job"
+
+    active = programme.active_project(cohort)
+    primary = programme.run(PARTICIPANT, A.add_driver, projects.AddDriver, project=active.project, primary="Flow")
+    programme.run(PARTICIPANT, A.rename_driver, projects.RenameDriver, project=active.project, node=primary,
+                  text="Flow hjem")
+    assert programme.app.load(ImprovementProject, active.project).diagram.node(primary).text == "Flow hjem"
+
+
+def test_an_export_is_recorded_by_whoever_exported_it(programme: Programme) -> None:
+    project = programme.project()
+    record = programme.app.record_export(AUDITOR, project, "html")
+    exported = programme.app.load(AuditRecord, record)
+    assert (exported.project_id, exported.format) == (project, "html")
+    last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
+    assert last.originator_id == record
+    assert programme.app.mapper.to_domain_event(last).by == Actor(programme.app.person(AUDITOR).id, Role.AUDITOR)
