@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -148,6 +149,24 @@ def test_the_seventh_digit_says_whether_29_february_00_existed(seventh: int, bor
     """1900 was no leap year and 2000 was: only the century the seventh digit gives tells 290200 from a typo."""
     found = find_cpr_number(f"født 290200-{seventh}123")
     assert (found == f"290200-{seventh}123") == (born_in == 2000)
+
+
+def _born_in(two_digit_year: int, seventh: int) -> int:
+    """The CPR register's table: the seventh digit and the two-digit year give the year of birth."""
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if two_digit_year <= 36 else 1900
+    else:
+        century = 2000 if two_digit_year <= 57 else 1800
+    return century + two_digit_year
+
+
+def test_29_february_is_a_cpr_date_exactly_in_the_leap_years_the_register_gives() -> None:
+    for year, seventh in itertools.product(range(100), range(10)):
+        born = _born_in(year, seventh)
+        leap = born % 4 == 0 and (born % 100 != 0 or born % 400 == 0)
+        assert (find_cpr_number(f"2902{year:02d}-{seventh}123") is not None) == leap, (year, seventh)
 
 
 def test_a_number_that_is_no_date_does_not_hide_a_cpr_number_after_it() -> None:
