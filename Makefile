@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench mutation postgres-server chromium clean
+.PHONY: install run test bench mutation planted postgres-server chromium clean
 
 # Bytecode is written once here, so that every `pdsa` call starts from it even where PYTHONDONTWRITEBYTECODE is set.
 install: $(INSTALLED)
@@ -50,6 +50,11 @@ MUTATION_EXAMPLES_SHARE ?= 0.25
 mutation: install
 	PDSA_EXAMPLES_SHARE=$(MUTATION_EXAMPLES_SHARE) $(BIN)/mutmut run
 	$(BIN)/python -m tests.support.mutation_score
+
+# Bugs planted by hand (tests/planted/*.patch), one at a time in a throwaway copy of the tree: the fast layers
+# must catch every one.
+planted: install
+	$(BIN)/python -m tests.support.planted_bugs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis test-artifacts mutants
