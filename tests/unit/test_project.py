@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -271,3 +272,51 @@ def test_the_aim_is_due_within_a_few_years_of_the_cohort() -> None:
     project = draft()
     assert_refused(project, lambda: project.set_aim(ME, "w", "h", date(9999, 12, 31)), InvalidInput, "by: an aim is due")
     project.set_aim(ME, "w", "h", date(2035, 12, 31))
+
+
+def test_every_command_builds_new_state_and_leaves_the_copy_it_was_loaded_as_as_it_was() -> None:
+    """The application hands out a shallow copy of the cached project; a command that changed a mapping or list
+    in place would change the cache too, and a refused command would leave its trace there."""
+    project, idea = with_charter()
+    charter, cycle, scale_up, closure = uuid4(), uuid4(), uuid4(), uuid4()
+    steps = [
+        lambda: project.submit_charter(ME, charter),
+        lambda: project.resolve_signoff(SPONSOR, charter, SignOffStatus.APPROVED),
+        lambda: project.set_aim(ME, "Fewer bed days", "50%", date(2031, 11, 1)),
+        lambda: project.define_measure(ME, measure("Falls")),
+        lambda: project.add_driver(ME, uuid4(), DriverKind.PRIMARY, "Safety", None),
+        lambda: project.score_progress(ME, Decimal("2.5"), date(2031, 3, 1)),
+        lambda: project.record_meeting(ME, uuid4(), MeetingKind.COACHING, date(2031, 3, 2), [PARTICIPANT_ID]),
+        lambda: project.open_cycle(ME, cycle, idea, None, []),
+        lambda: project.conclude_cycle(ME, cycle, Decision.ADOPT),
+        lambda: project.request_scale_up(ME, scale_up, cycle),
+        lambda: project.resolve_signoff(SPONSOR, scale_up, SignOffStatus.APPROVED),
+        lambda: project.request_closure(ME, closure, Outcome.SPREAD),
+        lambda: project.resolve_signoff(SPONSOR, closure, SignOffStatus.APPROVED),
+    ]
+    for step in steps:
+        loaded = copy.copy(project)
+        as_loaded = copy.deepcopy({k: v for k, v in vars(loaded).items() if k != "_pending_events"})
+        step()
+        assert {k: v for k, v in vars(loaded).items() if k != "_pending_events"} == as_loaded
+    assert project.status is ProjectStatus.CLOSED
+
+
+def test_only_the_projects_own_participant_works_on_its_charter_diagram_and_cycles() -> None:
+    project, idea = active()
+    someone_else = stamp(Role.PARTICIPANT, uuid4())
+    its_participant_as_sponsor = stamp(Role.SPONSOR, PARTICIPANT_ID)
+    commands = [
+        lambda by: project.add_driver(by, uuid4(), DriverKind.PRIMARY, "Safety", None),
+        lambda by: project.rename_driver(by, idea, "Consultant on every round"),
+        lambda by: project.remove_driver(by, idea),
+        lambda by: project.set_aim(by, "Fewer", "50%", date(2031, 11, 1)),
+        lambda by: project.define_measure(by, measure("Falls")),
+        lambda by: project.score_progress(by, Decimal("3"), date(2031, 3, 1)),
+        lambda by: project.open_cycle(by, uuid4(), idea, None, []),
+        lambda by: project.request_closure(by, uuid4(), Outcome.SUSTAINED),
+    ]
+    for command in commands:
+        for intruder in (someone_else, its_participant_as_sponsor):
+            assert_refused(project, lambda: command(intruder), PermissionDenied,  # noqa: B023
+                           "^only the project's participant may do this$")
