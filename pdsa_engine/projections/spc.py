@@ -130,7 +130,7 @@ def analyse(
         if chart == "i" and rules == "mdc":
             lines[:, where] = _mdc_lines(y[where], base, screened)
         elif chart == "t":
-            lines[:, where], y[where] = _t_chart(y[where], base, screened)
+            lines[:, where] = _t_chart(y[where], base, screened)
         else:
             lines[:, where] = _lines(chart, y[where], numerators[where], denominators[where], base, screened)
         summary = _runs(number, start, end, y[where], lines[0, where], ~excluded[where])
@@ -177,14 +177,12 @@ def _lines(chart: str, y: np.ndarray, x: np.ndarray, n: np.ndarray, base: np.nda
         cl = np.nanmean(y[base]) if np.any(~np.isnan(y[base])) else np.nan
         return np.vstack([np.full(len(y), cl), np.zeros(len(y)), np.full(len(y), MR_SCREEN * cl), np.zeros(len(y)),
                           np.full(len(y), MR_SCREEN / 3 * 2 * cl)])
-    if chart in ("i", "g", "c"):
+    if chart == "i":
+        return _i_lines(y, base, screened)
+    if chart in ("g", "c"):
         cl = float(np.mean(y[base]))
-        if chart == "i":
-            sigma = np.full(len(y), _average_moving_range(y[base], screened) / D2)
-        else:
-            sigma = np.full(len(y), np.sqrt(cl * (cl + 1)) if chart == "g" else np.sqrt(cl))
-        low_clip = None if chart == "i" else 0.0
-        lines = _around(np.full(len(y), cl), sigma, low_clip, None)
+        sigma = np.full(len(y), np.sqrt(cl * (cl + 1)) if chart == "g" else np.sqrt(cl))
+        lines = _around(np.full(len(y), cl), sigma, 0.0, None)
         if chart == "g":  # qicharts2 draws the median as the centre line, limits from the mean
             lines[0] = np.median(y[base])
         return lines
@@ -195,6 +193,14 @@ def _lines(chart: str, y: np.ndarray, x: np.ndarray, n: np.ndarray, base: np.nda
             z = (y[base] - cl) / sigma[base]
         sigma = sigma * (_average_moving_range(z, screened) / D2)
     return _around(np.full(len(y), cl), sigma, 0.0, 1.0 if chart in ("p", "pp") else None)
+
+
+def _i_lines(y: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
+    """An I chart's centre line and 3σ and 2σ limits (all missing without a point to compute them from)."""
+    if not base.any():
+        return np.full((5, len(y)), np.nan)
+    sigma = np.full(len(y), _average_moving_range(y[base], screened) / D2)
+    return _around(np.full(len(y), float(np.mean(y[base]))), sigma, None, None)
 
 
 def _around(cl: np.ndarray, sigma: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
@@ -217,13 +223,13 @@ def _average_moving_range(values: np.ndarray, screened: bool) -> float:
     return float(average)
 
 
-def _t_chart(y: np.ndarray, base: np.ndarray, screened: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Time between events: an I chart of y^(1/3.6), transformed back."""
-    lines = _lines("i", y ** (1 / 3.6), y, y, base, screened)
+def _t_chart(y: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
+    """Time between events: an I chart of y^(1/3.6), transformed back. A lower limit below 0 (NaN once raised to
+    the power 3.6) or missing is 0."""
     with np.errstate(invalid="ignore"):
-        back = lines ** 3.6
-    back[1][np.isnan(back[1]) | (lines[1] < 0)] = 0.0
-    return back, y
+        back = _i_lines(y ** (1 / 3.6), base, screened) ** 3.6
+    back[1][np.isnan(back[1])] = 0.0
+    return back
 
 
 def _runs(number: int, start: int, end: int, y: np.ndarray, cl: np.ndarray, include: np.ndarray) -> Part:

@@ -30,6 +30,7 @@ LIMIT = 2.66  # MDC's constant: 3/1.128 rounded
 CLOSE = 2 * (LIMIT / 3)  # written as NHSRplotthedots writes it, so that the limits agree to the last bit
 SEVEN = 7  # points in a shift or a trend
 COMMON = "common_cause"
+NEUTRAL = {1: "special_cause_neutral_high", -1: "special_cause_neutral_low"}
 
 
 def xmr_lines(cl: float, average_moving_range: float, count: int) -> np.ndarray:
@@ -45,10 +46,9 @@ def mdc_rules(
     """The signals of every part, one per rule and episode, and every point's variation type."""
     cl, lcl, ucl, close_low, close_high = lines
     signals: list[Signal] = []
-    with np.errstate(invalid="ignore"):  # NaN limits (too few points) flag nothing
-        side = np.nan_to_num(np.sign(y - cl)).astype(np.int8)
-        outside = (y > ucl) | (y < lcl)
-        close = ~outside & ((y < close_low) | (y > close_high))
+    side = np.nan_to_num(np.sign(y - cl))  # +1 above the centre, -1 below, 0 on it (or without one)
+    outside = (y > ucl) | (y < lcl)  # NaN limits (too few points) compare False: they flag nothing
+    close = ~outside & ((y < close_low) | (y > close_high))
     point_side = np.where(outside, side, 0)  # the side that types each point, from the first rule to flag it
     for summary in parts:
         where = slice(summary.start - 1, summary.end)
@@ -73,7 +73,7 @@ def _part_rules(
     found = [("mdc_two_of_three", *episode) for episode in _episodes(two, side, direction, gap=2)]
     found += [("mdc_shift", *episode) for episode in _episodes(shift, side, direction)]
     found += [("mdc_trend", *episode) for episode in _episodes(trend, trend_side, direction)]
-    typed = np.select([trend, two | shift], [trend_side, side], 0)
+    typed = np.select([trend, two | shift], [trend_side, side])  # 0 where none flags the point
     return found, typed
 
 
@@ -82,7 +82,7 @@ def _seven_on_one_side(side: np.ndarray) -> np.ndarray:
     ends = np.zeros(len(side), dtype=bool)
     for end in range(SEVEN - 1, len(side)):
         window = side[end - SEVEN + 1:end + 1]
-        ends[end] = window[0] != 0 and bool((window == window[0]).all())
+        ends[end] = bool((window == 1).all() or (window == -1).all())
     return ends
 
 
@@ -111,7 +111,7 @@ def _two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
     for start in range(len(close) - 2):
         window = slice(start, start + 3)
         if close[window].sum() >= 2 and abs(int(side[window].sum())) == 3:
-            flagged[window] |= close[window]
+            flagged[window] = close[window]  # a window's close points: an earlier window flagged no others
     return flagged
 
 
@@ -138,19 +138,21 @@ def _episodes(
 
 
 def _variation(side: int, direction: str | None) -> str:
-    """NHSRplotthedots' point type: the side of the rule that flagged the point, times the direction."""
+    """NHSRplotthedots' point type: the side of the rule that flagged the point (+1 or -1; 0 for none), read
+    with the direction."""
     if side == 0:
         return COMMON
     if direction is None:
-        return "special_cause_neutral_high" if side > 0 else "special_cause_neutral_low"
-    return "special_cause_improvement" if (side > 0) == (direction == "up") else "special_cause_concern"
+        return NEUTRAL[side]
+    better = 1 if direction == "up" else -1
+    return "special_cause_improvement" if side == better else "special_cause_concern"
 
 
 def mdc_assurance(lcl: np.ndarray, ucl: np.ndarray, direction: str | None, target: float | None) -> str | None:
     """Whether the process, as the last part's limits describe it, will meet the target: a target beyond the
     upper limit is always failed when higher is better (always met when lower is better), beyond the lower
     limit the reverse; between the limits it is met some weeks and not others."""
-    if target is None or direction is None or not len(lcl) or np.isnan(lcl[-1]) or np.isnan(ucl[-1]):
+    if target is None or direction is None or np.isnan(lcl[-1]) or np.isnan(ucl[-1]):  # analyse has a point
         return None
     up = direction == "up"
     if target > ucl[-1]:

@@ -14,6 +14,8 @@ from pdsa_engine.projections.spc import analyse
 from tests.spc.test_reference_cases import close
 from tests.support.cli import Pdsa
 
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's warnings would reach the user's terminal
+
 CASES = json.loads((Path(__file__).parent / "mdc_cases.json").read_text())["cases"]
 DIRECTIONS = {"increase": "up", "decrease": "down", "neutral": None}
 RULES = {"outside_limits": "outside_limits", "two_in_three": "mdc_two_of_three", "shift": "mdc_shift",

@@ -13,6 +13,8 @@ import pytest
 from pdsa_engine.projections.spc import analyse
 from tests.support.cli import Pdsa
 
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's warnings would reach the user's terminal
+
 CASES = json.loads((Path(__file__).parent / "qicharts2_cases.json").read_text())
 TOLERANCE = 1e-9  # the reference carries R's full double precision; we agree to about 1e-15
 

@@ -9,6 +9,8 @@ import pytest
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.projections.spc import analyse
 
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's warnings would reach the user's terminal
+
 
 def rules_fired(result: object) -> dict[str, list[tuple[tuple[int, ...], str]]]:
     fired: dict[str, list[tuple[tuple[int, ...], str]]] = {}
@@ -236,3 +238,124 @@ def test_laney_charts_screen_the_moving_ranges_of_their_z_scores(chart: str) -> 
         result = analyse(chart, x, n, screened=screened)
         assert result.ucl == pytest.approx(cl + 3 * sigmas * used.mean() / 1.128, rel=1e-9)
         assert result.lcl == pytest.approx(np.maximum(cl - 3 * sigmas * used.mean() / 1.128, 0), rel=1e-9)
+
+
+LIMITS = analyse("i", FLAT, rules="mdc")  # with freeze=10 every later point is judged by exactly these limits
+
+
+@pytest.mark.parametrize(("after", "flagged"), [
+    ([LIMITS.ucl[0], 10.5, 13], [(11, 13)]),  # on the upper limit is not outside it, but close to it
+    ([LIMITS.lcl[0], 9.5, 7], [(11, 13)]),  # on the lower limit likewise
+    ([LIMITS.ucl_2sigma[0], 13, 10.5], []),  # on the bound of "close" is not close yet
+    ([LIMITS.lcl_2sigma[0], 7, 9.5], []),
+])
+def test_under_making_data_count_a_point_on_a_limit_is_close_to_it_and_one_on_the_bound_of_close_is_not(
+        after: list[float], flagged: list[tuple[int, ...]]) -> None:
+    result = analyse("i", FLAT + after, freeze=10, rules="mdc")
+    fired = rules_fired(result)
+    assert "outside_limits" not in fired
+    assert [points for points, _ in fired.get("mdc_two_of_three", [])] == flagged
+    assert (result.point_type[10] == "common_cause") == (not flagged)
+
+
+@pytest.mark.parametrize(("after", "direction", "kind"), [
+    ([13, 10.5, 13], "up", "improvement"), ([13, 10.5, 13], "down", "concern"),
+    ([7, 9.5, 7], "up", "concern"), ([7, 9.5, 7], "down", "improvement"),
+])
+def test_two_of_three_reads_as_the_direction_of_improvement(after: list[float], direction: str, kind: str) -> None:
+    fired = rules_fired(analyse("i", FLAT + after, freeze=10, rules="mdc", direction=direction))
+    assert fired["mdc_two_of_three"] == [((11, 13), kind)]
+
+
+def test_two_of_three_three_points_apart_are_two_episodes() -> None:
+    fired = rules_fired(analyse("i", FLAT + [13, 13, 10.5, 10.5, 13, 13], freeze=10, rules="mdc"))
+    assert fired["mdc_two_of_three"] == [((11, 12), "neutral"), ((15, 16), "neutral")]
+
+
+def test_six_points_on_one_side_are_no_shift_and_a_shift_broken_by_one_point_is_two() -> None:
+    assert "mdc_shift" not in rules_fired(analyse("i", FLAT + [11, 12, 11, 12, 11, 12, 9], freeze=10, rules="mdc"))
+    fired = rules_fired(analyse("i", FLAT + [12] * 7 + [9] + [12] * 7, freeze=10, rules="mdc", direction="up"))
+    assert fired["mdc_shift"] == [(tuple(range(11, 18)), "improvement"), (tuple(range(19, 26)), "improvement")]
+
+
+def test_a_trend_point_followed_by_a_fall_reads_as_the_rise_before_it() -> None:
+    values = FLAT + [10.2, 10.4, 10.6, 10.8, 11.0, 11.2, 11.4, 10.5]
+    result = analyse("i", values, freeze=10, rules="mdc", direction="up")
+    assert rules_fired(result)["mdc_trend"] == [(tuple(range(9, 18)), "improvement")]
+    assert list(result.point_type[8:17]) == ["special_cause_improvement"] * 9
+
+
+@pytest.mark.parametrize(("after", "points", "side"), [
+    ([9.8, 9.6, 9.4, 9.2, 9.0, 8.8], range(10, 17), "low"),  # from the 10 at point 10, on the centre
+    ([10.2, 10.4, 10.6, 10.8, 11.0, 11.2, 11.4], range(9, 18), "high"),
+])
+def test_without_a_direction_a_trend_types_its_points_by_its_direction(after: list[float], points: range,
+                                                                      side: str) -> None:
+    result = analyse("i", FLAT + after, freeze=10, rules="mdc")
+    assert [result.point_type[i - 1] for i in points] == [f"special_cause_neutral_{side}"] * len(points)
+
+
+def test_under_making_data_count_every_part_keeps_its_signals() -> None:
+    result = analyse("i", FLAT + [30] + FLAT + [30], parts=[11], freeze=10, rules="mdc", direction="up")
+    assert rules_fired(result)["outside_limits"] == [((11,), "improvement"), ((22,), "improvement")]
+
+
+@pytest.mark.parametrize(("values", "parts"), [([5.0], []), (FLAT + [12], [10]), (FLAT + [12, 30], [10, 11])])
+def test_under_making_data_count_a_part_of_one_point_has_no_limits_and_no_special_cause(
+        values: list[float], parts: list[int]) -> None:
+    result = analyse("i", values, parts=parts, rules="mdc", direction="up")
+    last = parts[-1] if parts else 0
+    assert np.isnan(result.lcl[last]) and np.isnan(result.ucl[last]) and result.cl[last] == values[last]
+    assert set(result.point_type) == {"common_cause"} and not result.signals
+
+
+def test_under_making_data_count_a_part_with_every_point_excluded_has_no_lines() -> None:
+    result = analyse("i", FLAT + [1, 50, 2], parts=[10], exclude=[11, 12, 13], rules="mdc")
+    for line in (result.cl, result.lcl, result.ucl, result.lcl_2sigma, result.ucl_2sigma):
+        assert np.isnan(line[10:]).all() and not np.isnan(line[:10]).any()
+    assert set(result.point_type) == {"common_cause"} and not result.signals
+
+
+@pytest.mark.parametrize(("direction", "limit"), [("up", "ucl"), ("up", "lcl"), ("down", "ucl"), ("down", "lcl")])
+def test_making_data_count_assurance_with_the_target_on_a_limit_is_inconsistent(direction: str, limit: str) -> None:
+    target = float(getattr(LIMITS, limit)[-1])
+    assert analyse("i", FLAT, rules="mdc", direction=direction, target=target).assurance == "inconsistent"
+
+
+@pytest.mark.parametrize(("target", "expected"), [(0.7, "inconsistent"), (0.81, "consistent_fail"),
+                                                  (0.3, "inconsistent"), (0.19, "consistent_pass")])
+def test_making_data_count_assurance_reads_the_last_points_limits(target: float, expected: str) -> None:
+    """A P chart's limits differ point by point: the last point's (n = 25, the widest) decide."""
+    x, n = [50, 100, 50, 12], [100, 200, 100, 25]
+    result = analyse("p", x, n, rules="mdc", direction="up", target=target)
+    assert result.lcl[-1] < 0.3 < result.lcl[:-1].min() and result.ucl[:-1].max() < 0.7 < result.ucl[-1] < 0.81
+    assert result.assurance == expected
+
+
+@pytest.mark.parametrize(("chart", "values", "parts"), [
+    ("i", [5.0], []), ("mr", [5.0], []), ("t", [5.0], []), ("t", [2.0, 3.0, 4.0, 5.0], [3]),
+    ("i", [2.0, 3.0, 4.0, 5.0], [3]),
+])
+def test_making_data_count_assurance_without_an_upper_limit_at_the_end_is_none(chart: str, values: list[float],
+                                                                             parts: list[int]) -> None:
+    result = analyse(chart, values, parts=parts, rules="mdc", direction="up", target=3.0)
+    assert np.isnan(result.ucl[-1]) and result.assurance is None
+
+
+def test_making_data_count_assurance_reads_the_last_part_not_an_earlier_one_without_limits() -> None:
+    result = analyse("i", [5.0, 6.0, *FLAT], parts=[1, 2], rules="mdc", direction="up", target=5.0)
+    assert np.isnan(result.lcl[:2]).all() and result.assurance == "consistent_pass"
+
+
+def test_a_t_charts_lower_limit_below_zero_is_zero() -> None:
+    values = [1.0, 100.0, 2.0, 90.0, 3.0, 80.0]
+    roots = np.array(values) ** (1 / 3.6)
+    low = roots.mean() - 3 * np.abs(np.diff(roots)).mean() / 1.128
+    assert low < 0
+    result = analyse("t", values, screened=False)
+    assert (result.lcl == 0).all() and (result.ucl > result.cl).all() and not np.isnan(result.ucl).any()
+
+
+def test_a_t_chart_part_with_every_point_excluded_has_no_centre_or_upper_limit() -> None:
+    result = analyse("t", [2.0, 3.0, 4.0, 5.0, 6.0], parts=[3], exclude=[4, 5])
+    assert np.isnan(result.cl[3:]).all() and np.isnan(result.ucl[3:]).all() and not np.isnan(result.cl[:3]).any()
