@@ -38,6 +38,6 @@ def assert_raises_exactly(command: Callable[[], Any], error: type[PdsaError], me
     with pytest.raises(error) as raised:
         command()
     assert type(raised.value) is error
-    assert str(raised.value) == message
+    assert str(raised.value) == message, f"the message is {str(raised.value)!r}, not {message!r}"
     assert raised.value.message == message
     return raised.value
