@@ -40,9 +40,9 @@ def canonical_period(period: str, frequency: Frequency) -> str:
     start = period_start(period, frequency)
     if frequency is Frequency.WEEK:
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     if frequency is Frequency.MONTH:
-        return f"{start.year}-{start.month:02d}"
+        return f"{start.year:04d}-{start.month:02d}"
     return start.isoformat()
 
 

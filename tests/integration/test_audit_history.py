@@ -16,7 +16,7 @@ import pytest
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.audit.log import LogFilter, parse_moment
 from pdsa_engine.audit.service import Audit
-from pdsa_engine.commands import cycles, projects, signoffs
+from pdsa_engine.commands import cycles, parse, projects, signoffs
 from pdsa_engine.errors import InvalidInput, PermissionDenied
 from pdsa_engine.runtime import open_projections
 from tests.builders import (
@@ -163,6 +163,59 @@ def test_what_the_sponsor_signed_and_what_changed_around_it(database_url: str) -
 
     charter = history.audit.signoff(AUDITOR, history.active.charter_signoff)
     assert charter["project"]["status"] == "charter_submitted" and charter["signoff"]["status"] == "approved"
+
+
+def _periods(state: dict[str, Any], measure: Any) -> list[str]:
+    return [point["period"] for point in state["project"]["data"][str(measure)]]
+
+
+def test_a_request_is_the_project_at_its_version_with_the_data_of_its_moment(database_url: str) -> None:
+    history = History(database_url)
+    project, measure = history.active.project, history.active.measure
+    cycle = history.programme.plan(project, history.active.change_idea, measure=measure)
+    history.programme.complete(cycle, "adopt")
+    history.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W06", value="2")
+    request = history.run(PARTICIPANT, A.request_scale_up, projects.RequestScaleUp, project=project, cycle=cycle)
+    # In the same moment as the request, but on a later version of the project: not what the sponsor was asked.
+    history.app.set_aim(PARTICIPANT, parse(projects.SetAim, {"project": project, "what": "Færre dage",
+                                                              "how_much": "70 %", "by": "2031-11-30"}))
+    history.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W07", value="3")
+    history.programme.decide(request, "approved")
+
+    signed = history.audit.signoff(AUDITOR, request)
+    assert signed["project"]["aim"]["how_much"] == "70 %" and _periods(signed, measure)[-2:] == ["2031-W06", "2031-W07"]
+    between = {c["field"]: c for c in signed["changed_between_request_and_decision"]}
+    assert between["aim.how_much"]["new"] == "70 %" and between["aim.how_much"]["old"] != "70 %"
+    assert any(field.endswith("2031-W07.value") for field in between), "recorded after the request"
+    assert not any("2031-W06" in field for field in between), "recorded before the request"
+    assert not [f for f in between if f.endswith(".version")], "version counters are not changes"
+    assert any(f.endswith(".decided_on_project_version") for f in between), "a field named so is compared"
+    assert not [c["field"] for c in signed["changed_since"] if c["field"].endswith(".version")]
+
+
+def test_an_undecided_or_withdrawn_request_shows_what_was_asked_and_nothing_decided(database_url: str) -> None:
+    history = History(database_url)
+    project, measure = history.active.project, history.active.measure
+    closure = history.run(PARTICIPANT, A.request_closure, projects.RequestClosure, project=project,
+                          outcome="sustained")
+    history.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W07", value="3")
+
+    pending = history.audit.signoff(AUDITOR, closure)
+    asked_on = pending["signoff"]["requested_on_project_version"]
+    assert not pending["decided"] and pending["changed_between_request_and_decision"] is None
+    assert pending["project"]["version"] == asked_on and "2031-W07" not in _periods(pending, measure)
+    assert any(c["field"].endswith("2031-W07.value") for c in pending["changed_since"])
+
+    history.run(PARTICIPANT, A.withdraw_signoff, signoffs.WithdrawSignOff, signoff=closure)
+    history.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W08", value="4")
+    withdrawn = history.audit.signoff(AUDITOR, closure)
+    assert withdrawn["signoff"]["status"] == "withdrawn" and not withdrawn["decided"]
+    assert withdrawn["changed_between_request_and_decision"] is None
+    assert withdrawn["project"] == pending["project"], "what the sponsor was asked to sign"
+    assert [s["status"] for s in withdrawn["project"]["signoffs"] if s["id"] == closure] == ["requested"]
+    changed = {c["field"] for c in withdrawn["changed_since"]}
+    assert any(f.endswith("2031-W07.value") for f in changed) and any(f.endswith("2031-W08.value") for f in changed)
+    assert not [f for f in changed if f.endswith(".version")]
 
 
 def test_exports_in_three_formats_are_recorded(database_url: str, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from pdsa_engine.aggregates.values import Region
-from pdsa_engine.commands import parse, parse_id
+from pdsa_engine.commands import invalid_input_from, parse, parse_id
 from pdsa_engine.commands.cohorts import Enrol, SetQuota
 from pdsa_engine.commands.cpr import find_cpr_number
 from pdsa_engine.commands.cycles import AmendCycle, PlanCycle
@@ -217,10 +217,17 @@ def test_a_series_is_written_with_commas_or_with_semicolons_and_decimal_commas(t
 def test_positions_are_whole_numbers_and_a_list_is_taken_as_it_is() -> None:
     assert parse(AnalyseSeries, {"chart": "i", "values": "1,2,3", "part": "2", "exclude": " 1 ,3"}).exclude == [1, 3]
     assert split_list([1, 2], int) == [1, 2]
-    with pytest.raises(PydanticCustomError, match="must be whole numbers separated by commas"):
+    with pytest.raises(PydanticCustomError, match="must be whole numbers separated by commas") as whole:
         split_list("1,5;2", int)
-    with pytest.raises(PydanticCustomError, match="must be numbers separated by commas"):
+    assert (whole.value.type, whole.value.message()) == (
+        "list", "must be whole numbers separated by commas (or semicolons)")
+    with pytest.raises(PydanticCustomError, match="must be numbers separated by commas") as numbers:
         split_list("1;x", float)
+    assert (numbers.value.type, numbers.value.message()) == ("list", "must be numbers separated by commas (or semicolons)")
+    assert str(rejected(AnalyseSeries, {"chart": "i", "values": "1,2", "part": "1;x"})) == (
+        "part: must be whole numbers separated by commas (or semicolons)")
+    assert split_list("4;5", int) == [4, 5] and split_list(" 4 ", int) == [4] and split_list("1, ,2", int) == [1, 2]
+    assert split_list(7, int) == 7 and split_list(None, float) is None
 
 
 def test_output_shows_forbidden_characters_as_escapes_and_keeps_newlines_and_tabs() -> None:
@@ -239,3 +246,68 @@ def test_an_id_is_read_with_the_spaces_around_it_or_refused_naming_its_field() -
     with pytest.raises(InvalidInput) as refused:
         parse_id("cycle", "12-34")
     assert refused.value.field == "cycle" and refused.value.rule == ID_RULE
+
+
+PLAN = {"project": PROJECT, "change_idea": PROJECT, "objective": "Test the guide", "prediction": ["9 of 10"],
+        "start": "2031-02-01", "end": "2031-02-14"}
+DATE_RULE = "must be a real date written YYYY-MM-DD"
+TOO_SHORT = "String should have at least 1 character"
+
+
+def test_one_broken_rule_is_named_by_its_field_and_the_rule_alone() -> None:
+    error = rejected(PlanCycle, {**PLAN, "end": "2031-02-30"})
+    assert type(error) is InvalidInput
+    assert (error.field, error.rule, str(error)) == ("end", DATE_RULE, f"end: {DATE_RULE}")
+
+
+def test_several_broken_rules_are_named_in_the_order_of_the_fields_each_after_its_field() -> None:
+    error = rejected(PlanCycle, {**PLAN, "project": "12-34", "objective": " ", "end": "2031-02-30"})
+    assert type(error) is InvalidInput and error.field == "project"
+    assert str(error) == f"project: {ID_RULE}; objective: {TOO_SHORT}; end: {DATE_RULE}"
+    assert error.rule == f"{ID_RULE}; objective: {TOO_SHORT}; end: {DATE_RULE}"
+
+
+def test_an_item_of_a_list_is_named_by_the_list_it_was_given_in() -> None:
+    error = rejected(PlanCycle, {**PLAN, "prediction": ["9 of 10", "  "], "end": "2031-02-30"})
+    assert str(error) == f"prediction: {TOO_SHORT}; end: {DATE_RULE}"
+    assert error.field == "prediction"
+
+
+def test_a_refusal_carries_no_link_to_the_validation_librarys_pages() -> None:
+    error = rejected(PlanCycle, {**PLAN, "project": "12-34", "prediction": ["  "], "end": "x"})
+    assert "http" not in str(error) and "pydantic" not in str(error)
+
+
+CPR_RULE = ("looks like a Danish personal identification number (CPR); patient identifiers do not belong in this "
+            "record, which can never be erased — remove it")
+
+
+def test_a_patient_identifier_is_reported_as_such_only_when_it_is_the_first_broken_rule() -> None:
+    found = rejected(PlanCycle, {**PLAN, "objective": "ring 010190-1234", "end": "2031-02-30"})
+    assert type(found) is PatientIdentifierFound and found.field == "objective"
+    assert str(found) == f"objective: {CPR_RULE}; end: {DATE_RULE}"
+    later = rejected(PlanCycle, {**PLAN, "project": "12-34", "data_plan": "ring 010190-1234"})
+    assert type(later) is InvalidInput and later.field == "project"
+    assert str(later) == f"project: {ID_RULE}; data_plan: {CPR_RULE}"
+
+
+class _Nested(BaseModel):
+    seats: dict[str, int]
+
+    @model_validator(mode="after")
+    def _some_seats(self) -> _Nested:
+        if not self.seats:
+            raise ValueError("give some seats")
+        return self
+
+
+def test_a_field_inside_a_field_is_named_with_dots_and_a_rule_of_the_whole_input_names_the_input() -> None:
+    with pytest.raises(ValidationError) as nested:
+        _Nested.model_validate({"seats": {"north": "many", "south": 2}})
+    assert str(invalid_input_from(nested.value)) == (
+        "seats.north: Input should be a valid integer, unable to parse string as an integer")
+    assert invalid_input_from(nested.value).field == "seats.north"
+    with pytest.raises(ValidationError) as whole:
+        _Nested.model_validate({"seats": {}})
+    assert (invalid_input_from(whole.value).field, str(invalid_input_from(whole.value))) == (
+        "input", "input: Value error, give some seats")

@@ -9,12 +9,14 @@ import pytest
 
 from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
 from pdsa_engine.aggregates.values import Decision, Phase, Role
+from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
 from tests.builders import stamp
-from tests.unit.support import assert_refused
+from tests.unit.support import assert_raises_exactly, assert_refused
 
 PARTICIPANT_ID = uuid4()
 BY_PARTICIPANT = stamp(Role.PARTICIPANT, PARTICIPANT_ID)
+TODAY = local_date(BY_PARTICIPANT.at)
 
 
 def planned_cycle() -> PDSACycle:
@@ -36,13 +38,15 @@ def test_a_planned_cycle_goes_through_do_study_and_act_to_closed() -> None:
 def test_no_phase_can_be_skipped(step: str) -> None:
     cycle = planned_cycle()
     command = {"study": lambda: cycle.study(BY_PARTICIPANT, "x"), "act": lambda: cycle.act(BY_PARTICIPANT, Decision.ADOPT, None)}
-    assert_refused(cycle, command[step], Refused, "plan phase: do comes next")
+    assert_refused(cycle, command[step], Refused, f"the cycle is in its plan phase: do comes next, not {step}",
+                   exactly=True)
 
 
 def test_no_phase_can_be_repeated() -> None:
     cycle = planned_cycle()
     cycle.do(BY_PARTICIPANT, "Done", None)
-    assert_refused(cycle, lambda: cycle.do(BY_PARTICIPANT, "Again", None), Refused, "do phase: study comes next, not do")
+    assert_refused(cycle, lambda: cycle.do(BY_PARTICIPANT, "Again", None), Refused,
+                   "the cycle is in its do phase: study comes next, not do", exactly=True)
 
 
 def test_act_closes_the_cycle_for_good() -> None:
@@ -50,8 +54,12 @@ def test_act_closes_the_cycle_for_good() -> None:
     cycle.do(BY_PARTICIPANT, "Done", None)
     cycle.study(BY_PARTICIPANT, "Learned")
     cycle.act(BY_PARTICIPANT, Decision.ADOPT, None)
-    assert_refused(cycle, lambda: cycle.cancel(BY_PARTICIPANT, "late"), Refused, "closed; nothing in it can change")
-    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"findings": "x"}), Refused, "closed")
+    assert_refused(cycle, lambda: cycle.cancel(BY_PARTICIPANT, "late"), Refused,
+                   "the cycle is closed; nothing in it can change", exactly=True)
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"findings": "x"}), Refused,
+                   "the cycle is closed; nothing in it can change", exactly=True)
+    assert_refused(cycle, lambda: cycle.do(BY_PARTICIPANT, "x", None), Refused,
+                   "the cycle is closed; nothing in it can change", exactly=True)
 
 
 def test_the_current_phase_record_may_be_amended() -> None:
@@ -66,18 +74,20 @@ def test_an_earlier_phase_record_may_not_be_amended() -> None:
     cycle = planned_cycle()
     cycle.do(BY_PARTICIPANT, "Done", None)
     assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"objective": "Rewritten"}), Refused,
-                   "objective belongs to the plan record; the cycle is in its do phase")
+                   "objective belongs to the plan record; the cycle is in its do phase, and only the current "
+                   "phase's record may be amended", exactly=True)
 
 
 def test_an_amendment_that_changes_nothing_is_refused() -> None:
     cycle = planned_cycle()
     assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"objective": "Test the question guide"}), Refused,
-                   "changes nothing")
+                   "the amendment changes nothing", exactly=True)
 
 
 def test_an_amended_plan_still_ends_after_it_starts() -> None:
     cycle = planned_cycle()
-    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"end": date(2031, 1, 1)}), InvalidInput, "end: the planned end must come on or after")
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"end": date(2031, 1, 1)}), InvalidInput,
+                   "end: the planned end must come on or after the start 2031-02-01", exactly=True)
 
 
 @pytest.mark.parametrize("phases", [0, 1, 2])
@@ -96,22 +106,61 @@ def test_a_cycle_can_be_cancelled_in_any_open_phase(phases: int) -> None:
 def test_only_the_projects_participant_may_work_on_the_cycle() -> None:
     cycle = planned_cycle()
     intruder = stamp(Role.PARTICIPANT, uuid4())
-    assert_refused(cycle, lambda: cycle.do(intruder, "Done", None), PermissionDenied, "project's participant")
+    assert_refused(cycle, lambda: cycle.do(intruder, "Done", None), PermissionDenied,
+                   "only the project's participant may do this", exactly=True)
 
 
 def test_a_plan_needs_a_prediction_and_an_end_after_its_start() -> None:
-    with pytest.raises(InvalidInput, match="^prediction: "):
-        PlanRecord("x", (), date(2031, 2, 1), date(2031, 2, 2)).check(BY_PARTICIPANT.at)
-    with pytest.raises(InvalidInput, match="^end: "):
-        PlanRecord("x", ("p",), date(2031, 2, 2), date(2031, 2, 1)).check(BY_PARTICIPANT.at)
+    assert_raises_exactly(lambda: PlanRecord("x", (), date(2031, 2, 1), date(2031, 2, 2)).check(BY_PARTICIPANT.at),
+                          InvalidInput, "prediction: a plan makes at least one prediction")
+    assert_raises_exactly(lambda: PlanRecord("x", ("p",), date(2031, 2, 2), date(2031, 2, 1)).check(BY_PARTICIPANT.at),
+                          InvalidInput, "end: the planned end must come on or after the start 2031-02-02")
 
 
 @pytest.mark.parametrize(("start", "end", "rule"), [
-    (date(1, 1, 1), date(2031, 2, 14), "start: 0001-01-01 is more than five years from today"),
-    (date(2031, 2, 1), date(9999, 12, 31), "end: a cycle tests a change in weeks or months"),
-    (date(2031, 2, 14), date(2031, 2, 1), "end: the planned end must come on or after the start"),
+    (date(1, 1, 1), date(2031, 2, 14), f"start: 0001-01-01 is more than five years from today ({TODAY})"),
+    (date(2031, 2, 1), date(9999, 12, 31),
+     "end: a cycle tests a change in weeks or months; 2031-02-01 to 9999-12-31 is more than a year"),
+    (date(2031, 2, 1), date(2032, 2, 3),
+     "end: a cycle tests a change in weeks or months; 2031-02-01 to 2032-02-03 is more than a year"),
+    (date(2031, 2, 14), date(2031, 2, 1), "end: the planned end must come on or after the start 2031-02-14"),
 ])
 def test_a_plan_is_dated_as_a_small_test_near_today(start: date, end: date, rule: str) -> None:
     record = PlanRecord("Test the question guide", ("9 of 10 at home",), start, end)
-    with pytest.raises(InvalidInput, match=rule):
-        PDSACycle.plan(uuid4(), BY_PARTICIPANT, uuid4(), PARTICIPANT_ID, uuid4(), [], None, record)
+    error = assert_raises_exactly(
+        lambda: PDSACycle.plan(uuid4(), BY_PARTICIPANT, uuid4(), PARTICIPANT_ID, uuid4(), [], None, record),
+        InvalidInput, rule)
+    assert error.field == rule.split(":")[0]
+
+
+def test_a_cycle_of_a_year_is_still_a_small_test() -> None:
+    record = PlanRecord("Test the question guide", ("9 of 10 at home",), date(2031, 2, 1), date(2032, 2, 2))
+    PDSACycle.plan(uuid4(), BY_PARTICIPANT, uuid4(), PARTICIPANT_ID, uuid4(), [], None, record)
+
+
+def test_only_the_projects_participant_plans_a_cycle() -> None:
+    record = PlanRecord("Test the question guide", ("9 of 10 at home",), date(2031, 2, 1), date(2031, 2, 14))
+    assert_raises_exactly(
+        lambda: PDSACycle.plan(uuid4(), stamp(Role.PARTICIPANT, uuid4()), uuid4(), PARTICIPANT_ID, uuid4(), [], None,
+                               record), PermissionDenied, "only the project's participant may do this")
+
+
+def test_an_amendment_names_at_least_one_field_of_a_phase_record() -> None:
+    cycle = planned_cycle()
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {}), InvalidInput,
+                   "amend: name at least one field of the plan record to amend", exactly=True)
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"colour": "red"}), InvalidInput,
+                   "colour: no phase record has such a field", exactly=True)
+
+
+def test_an_amended_plan_is_checked_as_a_new_plan_is() -> None:
+    cycle = planned_cycle()
+    assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"predictions": ()}), InvalidInput,
+                   "prediction: a plan makes at least one prediction", exactly=True)
+
+
+def test_a_cancelled_cycle_changes_no_more() -> None:
+    cycle = planned_cycle()
+    cycle.cancel(BY_PARTICIPANT, "Ward closed")
+    assert_refused(cycle, lambda: cycle.cancel(BY_PARTICIPANT, "again"), Refused,
+                   "the cycle is cancelled; nothing in it can change", exactly=True)

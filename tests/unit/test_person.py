@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-import pytest
-
 from pdsa_engine.aggregates.person import EmailClaim, Person
 from pdsa_engine.aggregates.values import Language, Role
-from pdsa_engine.errors import InvalidInput, Refused
+from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
 from tests.builders import stamp
-from tests.unit.support import assert_refused
+from tests.unit.support import assert_raises_exactly, assert_refused
 
 ADMIN = stamp(Role.ADMINISTRATOR, uuid4())
 
@@ -24,15 +22,24 @@ def test_a_person_is_registered_with_a_normalised_email_and_their_roles() -> Non
 
 
 def test_a_person_holds_at_least_one_role() -> None:
-    with pytest.raises(InvalidInput, match="role: at least one role"):
-        Person.register(uuid4(), ADMIN, "N", "n@example.dk", Language.DA, [])
+    assert_raises_exactly(lambda: Person.register(uuid4(), ADMIN, "N", "n@example.dk", Language.DA, []), InvalidInput,
+                          "role: at least one role is required")
+
+
+def test_only_an_administrator_registers_people_and_grants_roles() -> None:
+    coach = stamp(Role.COACH, uuid4())
+    assert_raises_exactly(lambda: Person.register(uuid4(), coach, "N", "n@example.dk", Language.DA, [Role.COACH]),
+                          PermissionDenied, "only someone acting as administrator may do this")
+    person = Person.register(uuid4(), ADMIN, "N", "n@example.dk", Language.DA, [Role.COACH])
+    assert_refused(person, lambda: person.grant(coach, Role.AUDITOR), PermissionDenied,
+                   "only someone acting as administrator may do this", exactly=True)
 
 
 def test_a_role_is_granted_once() -> None:
     person = Person.register(uuid4(), ADMIN, "N", "n@example.dk", Language.DA, [Role.COACH])
     person.grant(ADMIN, Role.AUDITOR)
     assert person.holds(Role.AUDITOR)
-    assert_refused(person, lambda: person.grant(ADMIN, Role.COACH), Refused, "already holds the coach role")
+    assert_refused(person, lambda: person.grant(ADMIN, Role.COACH), Refused, "N already holds the coach role", exactly=True)
 
 
 def test_an_email_claim_has_the_same_id_however_the_address_is_written() -> None:
