@@ -242,6 +242,8 @@ def test_an_administrator_reassigns_the_coach_to_someone_holding_the_role(progra
                   reason="Ny stilling")
     reassigned = programme.app.load(ImprovementProject, project)
     assert reassigned.coach_id == programme.app.person("kai.coach@example.dk").id
+    last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
+    assert programme.app.mapper.to_domain_event(last).reason == "Ny stilling"  # the audit log shows why
     assert reassigned.sponsor_id == sponsor
 
 
@@ -282,7 +284,9 @@ def test_cohort_and_diagram_commands_keep_what_they_were_given(programme: Progra
 
 def test_an_export_is_recorded_by_whoever_exported_it(programme: Programme) -> None:
     project = programme.project()
+    programme.app.new_id = lambda: UUID(int=42)  # the application names its records, never the library
     record = programme.app.record_export(AUDITOR, project, "html")
+    assert record == UUID(int=42)
     exported = programme.app.load(AuditRecord, record)
     assert (exported.project_id, exported.format) == (project, "html")
     last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]

@@ -359,3 +359,19 @@ def test_a_t_charts_lower_limit_below_zero_is_zero() -> None:
 def test_a_t_chart_part_with_every_point_excluded_has_no_centre_or_upper_limit() -> None:
     result = analyse("t", [2.0, 3.0, 4.0, 5.0, 6.0], parts=[3], exclude=[4, 5])
     assert np.isnan(result.cl[3:]).all() and np.isnan(result.ucl[3:]).all() and not np.isnan(result.cl[:3]).any()
+
+
+def test_a_runs_signal_reads_as_the_latest_long_run_not_the_longest() -> None:
+    """Eight points above the median, then seven below: the longest run is above, but the process now runs
+    below it, so for a measure where up is better the signal is a concern."""
+    result = analyse("run", list(range(10, 19)) + list(range(1, 8)), direction="up").as_dict()
+    assert result["parts"][0]["longest_run"] == 8 and result["parts"][0]["longest_run_max"] == 7
+    assert {signal["rule"]: signal["kind"] for signal in result["signals"]} == {
+        "anhoej_longest_run": "concern", "anhoej_crossings": "concern"}
+
+
+def test_a_series_that_is_one_run_as_long_as_the_limit_reads_as_its_side() -> None:
+    """Every useful point above a frozen centre line: six, exactly the longest run allowed, and no crossing."""
+    result = analyse("run", [5, 6, 7, 8, 9, 10, 11], direction="up", freeze=1).as_dict()
+    assert (result["parts"][0]["n_useful"], result["parts"][0]["longest_run_max"]) == (6, 6)
+    assert result["signals"] == [{"rule": "anhoej_crossings", "points": [2, 3, 4, 5, 6, 7], "kind": "improvement"}]
