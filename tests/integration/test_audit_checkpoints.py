@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pdsa_engine.audit.keys import AuditKey
 from pdsa_engine.audit.service import Audit
-from pdsa_engine.audit.verify import Checkpoint, read_checkpoint, verify
+from pdsa_engine.audit.verify import Checkpoint, read_checkpoint, verify, write_checkpoint
 from tests.builders import ADMIN, Programme, busy_cohort, database_app, settings_for
 from tests.support.database import Database
 
@@ -76,3 +76,10 @@ def test_a_file_of_another_kind_is_no_checkpoint(tmp_path: Path) -> None:
     other.write_text(json.dumps({"format": "something-else/1"}))
     with pytest.raises(ValueError, match=f"^{other} is not a pdsa audit checkpoint$"):
         read_checkpoint(other)
+
+
+def test_a_checkpoint_is_written_as_indented_json_into_folders_made_for_it(signed: Any, tmp_path: Path) -> None:
+    _, _, checkpoint = signed
+    path = write_checkpoint(checkpoint, tmp_path / "auditor" / "2034" / "december.json")
+    assert path.read_text() == json.dumps(checkpoint.as_json(), indent=2) + "\n"
+    assert read_checkpoint(path) == replace(checkpoint, path=path)

@@ -292,3 +292,18 @@ def test_an_export_is_recorded_by_whoever_exported_it(programme: Programme) -> N
     last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
     assert last.originator_id == record
     assert programme.app.mapper.to_domain_event(last).by == Actor(programme.app.person(AUDITOR).id, Role.AUDITOR)
+
+
+def test_a_phase_names_a_cycle_of_its_own_project_and_keeps_why_it_began(programme: Programme) -> None:
+    mine = programme.active_project()
+    theirs = programme.active_project(participant=OTHER_PARTICIPANT)
+    their_cycle = programme.plan(theirs.project, theirs.change_idea, participant=OTHER_PARTICIPANT)
+    with pytest.raises(Refused, match="^that cycle belongs to another project$"):
+        programme.run(PARTICIPANT, A.start_phase, projects.StartPhase, measure=mine.measure, **{"from": "2031-W05"},
+                      reason="Ny plan", cycle=their_cycle)
+    my_cycle = programme.plan(mine.project, mine.change_idea)
+    programme.run(PARTICIPANT, A.start_phase, projects.StartPhase, measure=mine.measure, **{"from": "2031-W05"},
+                  reason="Ny plan", cycle=my_cycle)
+    last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
+    started = programme.app.mapper.to_domain_event(last)
+    assert (started.period, started.reason, started.cycle_id) == ("2031-W05", "Ny plan", my_cycle)
