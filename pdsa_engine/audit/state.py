@@ -45,11 +45,11 @@ _MISSING = object()
 
 
 def _top_level(aggregate: Any) -> dict[str, Any]:
+    """An aggregate's own fields, as flatten() reads them (the audit log compares aggregates, never views)."""
     if aggregate is None:
         return {}
     personal = type(aggregate).__name__ == "Person"
-    items = aggregate.items() if isinstance(aggregate, dict) else vars(aggregate).items()
-    return {name: value for name, value in items
+    return {name: value for name, value in vars(aggregate).items()
             if name not in _HIDDEN and not (personal and name in PERSONAL)}
 
 

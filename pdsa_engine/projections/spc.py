@@ -59,7 +59,7 @@ class SpcResult:
     cl: np.ndarray
     lcl: np.ndarray
     ucl: np.ndarray
-    lcl_2sigma: np.ndarray  # under MDC on an I chart: where "close to the lower limit" begins
+    lcl_2sigma: np.ndarray  # under MDC, where "close to the lower limit" begins: 2σ, or MDC's own on an XmR chart
     ucl_2sigma: np.ndarray  # and the upper
     part: np.ndarray
     excluded: np.ndarray

@@ -3,16 +3,22 @@ same answers faster; one that was changed, forged or moved in the database is ne
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import struct
 from pathlib import Path
 from typing import Any
+from uuid import UUID
+
+import pytest
 
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.audit import snapshots as snapshots_module
 from pdsa_engine.audit.keys import public_path
 from pdsa_engine.audit.replay import Replay
 from pdsa_engine.audit.service import Audit
-from pdsa_engine.audit.snapshots import EVERY
+from pdsa_engine.audit.snapshots import EVERY, SealedSnapshots
 from pdsa_engine.commands import projects
 from pdsa_engine.config import Settings
 from pdsa_engine.names import PersonNames
@@ -109,3 +115,187 @@ def test_without_the_private_key_snapshots_are_passed_over(sqlite_url: str, tmp_
     assert elsewhere.snapshots.latest(history.active.measure) is None  # type: ignore[union-attr]
     history.same_replays(elsewhere.replayer)
     assert elsewhere.verify(AUDITOR, []).snapshots == 0, "snapshots it cannot check are not counted as checked"
+
+
+# -- every few versions: the rule of which snapshots exist, checked against the test's own model -----------------
+
+FEW = 5
+
+
+@pytest.fixture
+def every_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots every FEW versions, so that short histories show the rule that long ones follow."""
+    monkeypatch.setattr(snapshots_module, "EVERY", FEW)
+
+
+class ShortHistory:
+    def __init__(self, url: str) -> None:
+        self.app = database_app(url)
+        self.programme = Programme(self.app).people()
+        self.active = self.programme.active_project()
+        self.programme.years_later(5)
+        self.weeks = 0
+        settings = settings_for(url)
+        self.audit = Audit(self.app, settings, open_projections(self.app, settings))
+        self.snapshots: SealedSnapshots = self.audit.snapshots  # type: ignore[assignment]
+        self.db = Database(url)
+
+    def record(self, points: int) -> None:
+        for _ in range(points):
+            self.programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=self.active.measure,
+                               period=f"{2031 + self.weeks // 52}-W{self.weeks % 52 + 1:02d}", value="42")
+            self.weeks += 1
+
+    def version(self, aggregate: UUID) -> int:
+        return len(list(self.app.events.get(aggregate)))
+
+    def bring_measure_to(self, version: int) -> None:
+        self.record(version - self.version(self.active.measure))
+
+    def heads(self, up_to: int) -> dict[UUID, int]:
+        """Each aggregate's version at a position of the history, read from the stored events."""
+        rows = self.db.run(f"SELECT originator_id, MAX(originator_version) FROM {self.db.events} "
+                           f"WHERE {self.db.id} <= ? GROUP BY originator_id", up_to)
+        return {UUID(str(aggregate)): version for aggregate, version in rows}
+
+    def stored(self) -> set[tuple[UUID, int]]:
+        return {(UUID(aggregate), version) for aggregate, version, _ in self.snapshot_rows()}
+
+    def snapshot_rows(self) -> list[tuple[Any, ...]]:
+        return self.db.run("SELECT aggregate_id, version, format FROM audit_snapshots")
+
+    def position(self) -> int:
+        return self.app.recorder.max_notification_id()
+
+
+def expected_snapshots(stored: set[tuple[UUID, int]], heads: dict[UUID, int], every: int) -> set[tuple[UUID, int]]:
+    """The rule: after its newest snapshot, an aggregate gets one at every multiple of `every` up to the version
+    its verified history reaches; none beyond what was verified, none taken again."""
+    newest: dict[UUID, int] = {}
+    for aggregate, version in stored:
+        newest[aggregate] = max(version, newest.get(aggregate, 0))
+    return stored | {(aggregate, version) for aggregate, head in heads.items()
+                     for version in range(every, head + 1, every) if version > newest.get(aggregate, 0)}
+
+
+def test_each_checkpoint_snapshots_what_it_verified_since_the_newest_snapshots(every_few: None, sqlite_url: str,
+                                                                                tmp_path: Path) -> None:
+    history = ShortHistory(sqlite_url)
+    project, measure = history.active.project, history.active.measure
+    rounds = [
+        lambda: history.bring_measure_to(3 * FEW),  # a head right at a multiple
+        lambda: history.bring_measure_to(4 * FEW + 2),  # only the measure moves on
+        lambda: [history.programme.run(PARTICIPANT, A.set_aim, projects.SetAim, project=project,
+                                       what=f"Færre dage {i}", how_much="45 %", by="2031-11-30")
+                 for i in range(FEW + 1)],  # only the project moves on
+        lambda: None,  # nothing moves on
+    ]
+    for step, moves_on in enumerate(rounds):
+        moves_on()
+        before = history.stored()
+        expected = expected_snapshots(before, history.heads(history.position()), FEW)
+        taken = history.audit.checkpoint(ADMIN, tmp_path / f"checkpoint-{step}.json")[2]
+        assert history.stored() == expected, f"round {step}"
+        assert taken == len(expected - before), f"round {step}: it counts what it took"
+    assert {(measure, version) for version in (FEW, 2 * FEW, 3 * FEW, 4 * FEW)} <= history.stored()
+    assert history.audit.verify(AUDITOR, []).holds
+
+
+def test_no_snapshot_is_taken_of_events_after_the_verified_position(every_few: None, sqlite_url: str) -> None:
+    history = ShortHistory(sqlite_url)
+    history.bring_measure_to(2 * FEW - 1)
+    verified = history.position()
+    history.record(FEW + 3)  # stored after the verification the snapshots are taken on
+    taken = history.snapshots.take(history.app, verified)
+    assert history.stored() == expected_snapshots(set(), history.heads(verified), FEW)
+    assert (history.active.measure, FEW) in history.stored() and taken == len(history.stored())
+    assert (history.active.measure, 2 * FEW) not in history.stored()
+
+
+def test_a_changed_interval_continues_from_the_newest_snapshot(monkeypatch: pytest.MonkeyPatch, sqlite_url: str,
+                                                               tmp_path: Path) -> None:
+    monkeypatch.setattr(snapshots_module, "EVERY", FEW)
+    history = ShortHistory(sqlite_url)
+    history.bring_measure_to(2 * FEW + 3)
+    history.audit.checkpoint(ADMIN, tmp_path / "first.json")
+    monkeypatch.setattr(snapshots_module, "EVERY", 4)
+    history.bring_measure_to(5 * FEW)
+    before = history.stored()
+    history.audit.checkpoint(ADMIN, tmp_path / "second.json")
+    assert history.stored() == expected_snapshots(before, history.heads(history.position()), 4)
+    assert {version for aggregate, version in history.stored() - before
+            if aggregate == history.active.measure} == {12, 16, 20, 24}
+
+
+def test_snapshots_of_older_code_are_taken_again(every_few: None, database_url: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    history = ShortHistory(database_url)
+    history.bring_measure_to(2 * FEW + 1)
+    history.audit.checkpoint(ADMIN, tmp_path / "first.json")
+    kept = history.stored()
+    monkeypatch.setattr(snapshots_module, "state_format", lambda: "the aggregates' code has changed")
+    assert history.snapshots.latest(history.active.measure) is None, "an older format is passed over"
+    assert history.audit.verify(AUDITOR, []).holds, "but its seal still holds"
+    assert history.audit.checkpoint(ADMIN, tmp_path / "second.json")[2] == len(kept)
+    assert history.stored() == kept
+    assert {row[2] for row in history.snapshot_rows()} == {"the aggregates' code has changed"}
+    assert history.snapshots.latest(history.active.measure).version == 2 * FEW  # type: ignore[union-attr]
+
+
+def test_replay_uses_the_newest_snapshot_at_or_before_the_version_or_moment(every_few: None, sqlite_url: str,
+                                                                           tmp_path: Path) -> None:
+    history = ShortHistory(sqlite_url)
+    history.bring_measure_to(2 * FEW + 2)
+    history.audit.checkpoint(ADMIN, tmp_path / "checkpoint.json")
+    measure = history.active.measure
+    moments = [event.timestamp for event in history.app.events.get(measure)]  # moments[i] is version i + 1's
+
+    def used(**at: Any) -> int | None:
+        snapshot = history.snapshots.latest(measure, **at)
+        return None if snapshot is None else snapshot.version
+
+    assert [used(version=v) for v in (FEW - 1, FEW, FEW + 1, 2 * FEW - 1, 2 * FEW, 2 * FEW + 2)] == [
+        None, FEW, FEW, FEW, 2 * FEW, 2 * FEW]
+    assert [used(moment=moments[v - 1]) for v in (FEW - 1, FEW, FEW + 1, 2 * FEW - 1, 2 * FEW)] == [
+        None, FEW, FEW, FEW, 2 * FEW]
+    assert used() == 2 * FEW
+
+
+def test_verify_names_each_untrustworthy_snapshot_in_order_and_why(every_few: None, sqlite_url: str,
+                                                                   tmp_path: Path) -> None:
+    history = ShortHistory(sqlite_url)
+    history.bring_measure_to(2 * FEW + 2)
+    history.programme.run(PARTICIPANT, A.set_aim, projects.SetAim, project=history.active.project,
+                          what="Færre dage", how_much="45 %", by="2031-11-30")
+    history.audit.checkpoint(ADMIN, tmp_path / "checkpoint.json")
+    rows = sorted(history.db.run("SELECT aggregate_id, version, position FROM audit_snapshots"))
+    assert len({row[0] for row in rows}) > 1 and len(rows) > 3
+    history.db.run("UPDATE audit_snapshots SET seal = ?", b"\x00" * 32)
+    moved, version, _ = rows[-1]
+    beyond = history.position() + 1000
+    history.db.run("UPDATE audit_snapshots SET position = ? WHERE aggregate_id = ? AND version = ?",
+                   beyond, moved, version)
+    problems = history.audit.verify(AUDITOR, []).snapshot_problems
+    assert [(p.aggregate_id, p.version) for p in problems] == [(row[0], row[1]) for row in rows]
+    assert [p.problem for p in problems] == (
+        ["its seal does not hold: it was changed, forged or moved"] * (len(rows) - 1)
+        + [f"the chain has no link at its position {beyond}"])
+
+
+def test_without_a_key_no_snapshot_is_taken(every_few: None, sqlite_url: str) -> None:
+    history = ShortHistory(sqlite_url)
+    history.bring_measure_to(2 * FEW)
+    keyless = SealedSnapshots(history.snapshots.engine, history.app.recorder, None)
+    assert keyless.take(history.app, history.position()) == 0 and history.stored() == set()
+    assert keyless.latest(history.active.measure) is None
+
+
+def test_a_seal_covers_the_documented_layout() -> None:
+    """The seal's digest, rebuilt from its documented layout: a change to it would pass every stored snapshot
+    over as forged, so the layout is fixed here."""
+    aggregate, link, state = "0b7e9c2a-4f3d-4c1e-9a8b-5d6c7e8f9a0b", bytes(range(32)), b"pickled state"
+    at, format = "2031-05-04T10:00:00+00:00", "f" * 32
+    expected = hashlib.sha256(UUID(aggregate).bytes + struct.pack(">QQ", 400, 1234) + link
+                              + struct.pack(">I", len(at)) + at.encode() + struct.pack(">I", len(format))
+                              + format.encode() + hashlib.sha256(state).digest()).digest()
+    assert snapshots_module._digest(aggregate, 400, 1234, link, at, format, state) == expected

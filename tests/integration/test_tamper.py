@@ -150,3 +150,15 @@ def _rewrite_tail_with_links(db: Database, start: int) -> None:
         db.put(position, (originator, version, topic, state))
         link = next_link(link, position, originator, version, topic, bytes(state))
         db.run("UPDATE pdsa_audit_chain SET link = ? WHERE notification_id = ?", link, position)
+
+
+def test_where_two_findings_meet_at_one_position_the_first_found_is_named(sqlite_url: str, tmp_path: Any) -> None:
+    """The event at a checkpoint's head was changed: verify finds that, and then the checkpoint's head not
+    matching; the report names the event's own change, the more precise of the two."""
+    audit, db, end = history(sqlite_url)
+    _, checkpoint, _ = audit.checkpoint(ADMIN, tmp_path / "checkpoint.json")
+    db.put(end, forged_state(db, end))
+    result = verified(audit, checkpoints=[checkpoint])
+    assert result.first_break == (end, "the event differs from what was sealed: it was changed, or moved")
+    assert [problem for _, problem in result.checkpoints] == [
+        f"the history up to position {end} is not the one the checkpoint signed"]

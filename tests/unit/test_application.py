@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -13,9 +14,11 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, ProjectStatus, Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.application_base import SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
 from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from pdsa_engine.ids import id_range
 from pdsa_engine.runtime import open_application
 from tests.builders import (
     ADMIN,
@@ -227,6 +230,32 @@ def test_people_are_found_by_the_beginning_of_their_id_on_a_database(tmp_path: P
         app.person("not-hex")
 
 
+def test_without_an_index_of_ids_a_person_is_found_by_whole_id_or_e_mail_only() -> None:
+    programme = Programme(memory_app())
+    programme.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])
+    ada = programme.app.person(ADMIN)
+    assert programme.app.person(str(ada.id)).email == ADMIN
+    with pytest.raises(NotFound, match=f"^no person has the id or e-mail address {ada.id.hex[:8]}$"):
+        programme.app.person(ada.id.hex[:8])
+
+
+def test_a_beginning_that_too_many_records_share_asks_for_more_digits(tmp_path: Path) -> None:
+    """Among the first records whose ids begin so there may be one person, and another just after them."""
+    shared = [UUID(f"7777{number:04x}" + "0" * 24) for number in range(SHORT_ID_CANDIDATES)]
+    ids = iter([UUID("1111" + "0" * 28), *shared, UUID("7777ffff" + "0" * 24),
+                *(UUID(f"9999{n:04x}" + "0" * 24) for n in range(100))])
+    settings = settings_for(f"sqlite:///{tmp_path / 'pdsa.sqlite'}")
+    programme = Programme(open_application(settings, clock=SimulatedClock(MOMENT), new_id=lambda: next(ids)))
+    programme.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])
+    for number in range(SHORT_ID_CANDIDATES):
+        programme.cohort(name=f"Hold {number}")
+    assert programme.app.recorder.ids_between(*id_range("7777"), 100)[:SHORT_ID_CANDIDATES] == shared
+    programme.run(ADMIN, A.add_person, people.AddPerson, name="Per", email=PARTICIPANT, role=["participant"])
+    with pytest.raises(NotFound, match="^too many records' ids begin with 7777 to tell whose it is: give more"):
+        programme.app.person("7777")
+    assert programme.app.person("7777f").email == PARTICIPANT
+
+
 def test_an_administrator_reassigns_the_coach_to_someone_holding_the_role(programme: Programme) -> None:
     project = programme.active_project().project
     programme.run(ADMIN, A.add_person, people.AddPerson, name="Kai", email="kai.coach@example.dk", role=["coach"])
@@ -307,3 +336,22 @@ def test_a_phase_names_a_cycle_of_its_own_project_and_keeps_why_it_began(program
     last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
     started = programme.app.mapper.to_domain_event(last)
     assert (started.period, started.reason, started.cycle_id) == ("2031-W05", "Ny plan", my_cycle)
+
+
+def test_a_withdrawn_phase_and_a_frozen_baseline_keep_why(programme: Programme) -> None:
+    mine = programme.active_project()
+
+    def last_event() -> Any:
+        last = programme.app.recorder.select_notifications(programme.app.recorder.max_notification_id(), 1)[0]
+        return programme.app.mapper.to_domain_event(last)
+
+    programme.run(PARTICIPANT, A.start_phase, projects.StartPhase, measure=mine.measure, **{"from": "2031-W05"},
+                  reason="Ny plan")
+    programme.run(PARTICIPANT, A.withdraw_phase, projects.WithdrawPhase, measure=mine.measure,
+                  **{"from": "2031-W05"}, reason="Tastefejl")
+    assert (type(last_event()).__name__, last_event().period, last_event().reason) == (
+        "PhaseWithdrawn", "2031-W05", "Tastefejl")
+    programme.run(PARTICIPANT, A.freeze_baseline, projects.FreezeBaseline, measure=mine.measure, baseline=8,
+                  reason="Før forandringen")
+    assert (type(last_event()).__name__, last_event().baseline, last_event().reason) == (
+        "BaselineFrozen", 8, "Før forandringen")

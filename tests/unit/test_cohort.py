@@ -57,6 +57,8 @@ def test_quotas_change_per_cohort_but_not_below_those_enrolled() -> None:
     c.enrol(ADMIN, uuid4(), "Lægehuset", SYD, Sector.GENERAL_PRACTICE)
     assert_refused(c, lambda: c.set_quota(ADMIN, SYD, Sector.GENERAL_PRACTICE, 0), Refused,
                    "Region Syddanmark, general_practice: 1 participants are enrolled, the quota cannot be 0", exactly=True)
+    c.set_quota(ADMIN, SYD, Sector.GENERAL_PRACTICE, 1)  # down to exactly those enrolled
+    assert c.quotas[(SYD, Sector.GENERAL_PRACTICE)] == 1
 
 
 def test_a_withdrawal_frees_the_seat_and_is_final() -> None:

@@ -187,3 +187,28 @@ def test_an_early_year_keeps_its_four_digits(frequency: Frequency, typed: str, w
     assert_refused(s, lambda: s.record(ME, typed, Decimal(1), None), InvalidInput,
                    f"period: {written} lies more than 3 years before the cohort starts; baseline data goes back to "
                    "2028-01-10 at the most", exactly=True)
+
+
+def test_a_new_chart_must_fit_every_value_and_denominator_recorded() -> None:
+    proportions = series(ChartType.P)
+    proportions.record(ME, "2031-W05", Decimal(3), Decimal(10))
+    proportions.redefine(ME, ChartType.U, Frequency.WEEK)  # 3 events in 10 units of exposure
+    assert proportions.chart is ChartType.U
+    measured = series(ChartType.I)
+    measured.record(ME, "2031-W05", Decimal("2.5"), None)
+    assert_refused(measured, lambda: measured.redefine(ME, ChartType.C, Frequency.WEEK), InvalidInput,
+                   "chart: the data of 2031-W05 does not fit a c chart: a c chart counts, so its value is a whole "
+                   "number, not 2.5", exactly=True)
+    counted = series(ChartType.I)
+    counted.record(ME, "2031-W05", Decimal(3), None)
+    counted.redefine(ME, ChartType.C, Frequency.WEEK)
+    assert counted.chart is ChartType.C
+
+
+def test_phases_and_baselines_keep_why_in_their_events() -> None:
+    s = series(ChartType.RUN)
+    s.start_phase(ME, "2031-W05", "New guide", None)
+    s.end_phase(ME, "2031-W05", "Started by mistake")
+    s.freeze(ME, 12, "Before the change")
+    assert [(type(e).__name__, e.reason) for e in s.collect_events()[1:]] == [
+        ("PhaseStarted", "New guide"), ("PhaseWithdrawn", "Started by mistake"), ("BaselineFrozen", "Before the change")]

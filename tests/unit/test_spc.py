@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from pdsa_engine.errors import InvalidInput
-from pdsa_engine.projections.spc import analyse
+from pdsa_engine.projections.spc import analyse, public_shape
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's warnings would reach the user's terminal
 
@@ -375,3 +375,35 @@ def test_a_series_that_is_one_run_as_long_as_the_limit_reads_as_its_side() -> No
     result = analyse("run", [5, 6, 7, 8, 9, 10, 11], direction="up", freeze=1).as_dict()
     assert (result["parts"][0]["n_useful"], result["parts"][0]["longest_run_max"]) == (6, 6)
     assert result["signals"] == [{"rule": "anhoej_crossings", "points": [2, 3, 4, 5, 6, 7], "kind": "improvement"}]
+
+
+def test_the_public_shape_says_of_each_point_whether_it_was_excluded() -> None:
+    points = analyse("i", [5, 6, 5, 30, 6, 5, 6, 5, 6, 5], exclude=[4]).as_dict()["points"]
+    assert [point["index"] for point in points if point["excluded"]] == [4]
+    assert all(point["excluded"] is False for point in points if point["index"] != 4)
+
+
+def test_columns_stored_before_rules_were_kept_read_as_anhoej_without_point_types() -> None:
+    columns = analyse("run", [5, 6, 5, 7, 6, 5, 6, 5, 6, 5]).as_columns()
+    stored_before = {name: value for name, value in columns.items() if name not in ("rules", "point_type")}
+    shape = public_shape(stored_before)
+    assert shape["rules"] == "anhoej" and {point["point_type"] for point in shape["points"]} == {None}
+    assert shape == {**analyse("run", [5, 6, 5, 7, 6, 5, 6, 5, 6, 5]).as_dict(), "rules": "anhoej"}
+
+
+def test_a_moving_range_of_exactly_3_267_times_the_average_is_screened_out() -> None:
+    """Screening keeps the ranges below 3.267 × their average (qicharts2: mr < 3.267 · amr); here the first
+    range, 3.267, is exactly that times the average of 1."""
+    result = analyse("i", [0, 3.267, 3.267, 3.267, 2.534])
+    kept_average = 0.733 / 3
+    assert result.ucl[0] - result.cl[0] == pytest.approx(3 * kept_average / 1.128)
+
+
+def test_under_mdc_a_count_is_close_to_a_limit_between_two_and_three_sigma() -> None:
+    """On a chart other than XmR, MDC's "close to a limit" lies between the 2σ and the 3σ line: two of three
+    points there, on one side of the centre, signal."""
+    baseline = [10, 9, 11, 10, 10, 9, 11, 10, 10, 9, 11, 10]  # c̄ = 10, σ = √10: 2σ 3.68 and 16.32, 3σ 0.51 and 19.49
+    result = analyse("c", [*baseline, 17, 12, 18, 3, 8, 2], rules="mdc", freeze=12)
+    assert [(s.points, s.kind) for s in result.signals if s.rule == "mdc_two_of_three"] == [
+        ((13, 15), "neutral"), ((16, 18), "neutral")]
+    assert result.lcl[0] == pytest.approx(10 - 3 * 10 ** 0.5) and result.ucl[0] == pytest.approx(10 + 3 * 10 ** 0.5)
