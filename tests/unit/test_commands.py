@@ -43,7 +43,8 @@ def test_an_empty_title_names_the_field() -> None:
 
 def test_a_progress_score_off_the_scale_is_refused_and_a_decimal_comma_accepted() -> None:
     assert rejected(ScoreProgress, {"project": PROJECT, "score": "3.7"}).field == "score"
-    assert rejected(ScoreProgress, {"project": PROJECT, "score": "5,5"}).field == "score"
+    assert rejected(ScoreProgress, {"project": PROJECT, "score": "5,5"}).message == (
+        "score: must be 0.5 to 5.0 in steps of 0.5 (IHI's scale)")
     assert parse(ScoreProgress, {"project": PROJECT, "score": "3,5"}).score == Decimal("3.5")
 
 
@@ -201,6 +202,8 @@ def test_amending_needs_something_to_amend() -> None:
     assert rejected(AmendCycle, {"cycle": PROJECT}).field == "cycle"
     amend = parse(AmendCycle, {"cycle": PROJECT, "prediction": ["a", "b"]})
     assert amend.changes() == {"predictions": ("a", "b")}
+    amend = parse(AmendCycle, {"cycle": PROJECT, "question": ["c"], "objective": "o"})
+    assert amend.changes() == {"questions": ("c",), "objective": "o"}  # as the cycle's Plan record names them
 
 
 @pytest.mark.parametrize(("text", "numbers"), [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
 
-from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
+from pdsa_engine.aggregates.cycle import PLAN_REACH, PDSACycle, PlanRecord
+from pdsa_engine.aggregates.cycle_ledger import CycleLedger
 from pdsa_engine.aggregates.values import Decision, Phase, Role
 from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, PermissionDenied, Refused
@@ -164,3 +165,28 @@ def test_a_cancelled_cycle_changes_no_more() -> None:
     cycle.cancel(BY_PARTICIPANT, "Ward closed")
     assert_refused(cycle, lambda: cycle.cancel(BY_PARTICIPANT, "again"), Refused,
                    "the cycle is cancelled; nothing in it can change", exactly=True)
+
+
+def test_each_record_keeps_what_was_written_in_it() -> None:
+    cycle = planned_cycle()
+    cycle.do(BY_PARTICIPANT, "Done with 3 patients", None)
+    cycle.amend(BY_PARTICIPANT, {"observations": "Done with 4 patients", "problems": "One phone number was wrong"})
+    assert (cycle.done.observations, cycle.done.problems) == ("Done with 4 patients", "One phone number was wrong")
+    cycle.study(BY_PARTICIPANT, "Close to the prediction")
+    cycle.act(BY_PARTICIPANT, Decision.ADAPT, "Shorter guide")
+    assert (cycle.acted.decision, cycle.acted.next_steps) == (Decision.ADAPT, "Shorter guide")
+
+
+def test_a_plan_may_start_and_end_on_one_day_and_start_as_far_from_today_as_the_reach() -> None:
+    PlanRecord("One morning's test", ("9 of 10",), date(2031, 2, 1), date(2031, 2, 1)).check(BY_PARTICIPANT.at)
+    furthest = TODAY - PLAN_REACH
+    PlanRecord("x", ("p",), furthest, furthest).check(BY_PARTICIPANT.at)
+    assert_raises_exactly(
+        lambda: PlanRecord("x", ("p",), furthest - timedelta(days=1), furthest).check(BY_PARTICIPANT.at),
+        InvalidInput, f"start: {furthest - timedelta(days=1)} is more than five years from today ({TODAY})")
+
+
+def test_a_ledger_asked_for_a_cycle_it_does_not_hold_names_it() -> None:
+    unknown = uuid4()
+    with pytest.raises(KeyError, match=str(unknown)):
+        CycleLedger()[unknown]

@@ -290,8 +290,9 @@ def test_meetings_are_recorded_once_they_have_happened() -> None:
     assert_refused(project, lambda: project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2029, 12, 1),
                                                            attendees), InvalidInput,
                    "date: 2029-12-01 is before a year before the cohort starts (2030-01-10)", exactly=True)
-    project.record_meeting(ME, uuid4(), MeetingKind.STARTUP, date(2030, 12, 1), attendees)
-    assert project.meetings[-1].on == date(2030, 12, 1)
+    meeting = uuid4()
+    project.record_meeting(ME, meeting, MeetingKind.STARTUP, date(2030, 1, 10), attendees)  # the earliest day
+    assert (project.meetings[-1].meeting_id, project.meetings[-1].on) == (meeting, date(2030, 1, 10))
 
 
 def test_the_aim_is_due_within_a_few_years_of_the_cohort() -> None:

@@ -65,6 +65,7 @@ def test_readdressing_moves_the_decision_to_the_new_sponsor() -> None:
     signoff = requested()
     new_sponsor = uuid4()
     signoff.readdress(stamp(Role.ADMINISTRATOR, uuid4()), new_sponsor, "Sponsor changed job")
+    assert signoff.pending_events[-1].reason == "Sponsor changed job"  # the audit log shows why
     assert_refused(signoff, lambda: signoff.decide(SPONSOR, SignOffStatus.APPROVED, None, 8), PermissionDenied,
                    "only the sponsor the sign-off is addressed to may do this", exactly=True)
     signoff.decide(stamp(Role.SPONSOR, new_sponsor), SignOffStatus.APPROVED, None, 8)
