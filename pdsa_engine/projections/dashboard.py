@@ -90,7 +90,9 @@ def _apply_to_cohort(cohorts: dict[str, dict[str, Any]], change: Change) -> None
     if event == "Created":
         cohorts[change.aggregate_id] = {
             "cohort_id": change.aggregate_id, "name": data["name"], "start": data["start"], "end": data["end"],
-            "quotas": data["quotas"], "schedule": {}, "enrolments": {}, "groups": {}, "closed": False,
+            # A copy: the quotas change in place below, and the event's data is every view's to read as it was.
+            "quotas": {region: dict(seats) for region, seats in data["quotas"].items()},
+            "schedule": {}, "enrolments": {}, "groups": {}, "closed": False,
         }
         return
     cohort = cohorts[change.aggregate_id]

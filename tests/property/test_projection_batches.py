@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.application import PdsaApplication as A
-from pdsa_engine.commands import projects
+from pdsa_engine.commands import cohorts, projects
 from pdsa_engine.errors import PdsaError
 from pdsa_engine.runtime import open_projections
-from tests.builders import PARTICIPANT, Programme, database_app, settings_for
+from tests.builders import ADMIN, PARTICIPANT, Programme, database_app, settings_for
 from tests.support.examples import examples
 from tests.support.histories import ProjectHistory
 from tests.support.postgres import TemporaryPostgres
@@ -28,11 +28,13 @@ from tests.support.views import snapshot
 _databases = itertools.count()
 WEEKS = st.integers(2, 20)
 # Besides the project's own steps (tests/support/histories.py: the charter, cycles, data, sign-offs requested,
-# decided, withdrawn and readdressed): the chart's phases and baseline, and the views catching up.
+# decided, withdrawn and readdressed): the chart's phases and baseline, the cohort's quotas, and the views
+# catching up.
 EXTRA = st.one_of(
     st.tuples(st.just("phase"), WEEKS, st.booleans()),
     st.tuples(st.just("freeze"), st.integers(0, 8)),
     st.tuples(st.just("catch_up"), st.integers(1, 40)),
+    st.tuples(st.just("quota"), st.integers(0, 9)),
 )
 
 
@@ -55,6 +57,11 @@ class Scenario:
 
     def catch_up(self, batch: int) -> None:
         self.views.catch_up(batch=batch)
+
+    def quota(self, seats: int) -> None:
+        """The cohort's seats change after it was created: every view must read its creation as it was."""
+        self.programme.run(ADMIN, A.set_quota, cohorts.SetQuota, cohort=self.history.now().cohort_id,
+                           region="Region Syddanmark", sector="municipal", seats=seats)
 
     def phase(self, week: int, start: bool) -> None:
         measure = self.history.measures[0]
