@@ -112,15 +112,20 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+NOT_A_NUMBER = "must be a number like 3.5 or 3,5"
+
+
 def _decimal(value: Any) -> Any:
-    """Accepts a decimal comma (3,5) as Danish users write it."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
+    """Accepts a decimal comma (3,5) as Danish users write it, and JSON's numbers as they were written."""
+    if isinstance(value, bool):  # JSON's true is no number, though Python counts it as 1
+        raise PydanticCustomError("number", NOT_A_NUMBER)
+    if isinstance(value, (int, float)):
+        value = str(value)  # 0.1 stays 0.1, not the binary float's 0.1000000000000000055…
     if isinstance(value, str):
         try:
             number = Decimal(value.strip().replace(",", "."))
         except InvalidOperation:
-            raise PydanticCustomError("number", "must be a number like 3.5 or 3,5") from None
+            raise PydanticCustomError("number", NOT_A_NUMBER) from None
         if not number.is_finite():
             raise PydanticCustomError("number", "must be a finite number")
         if abs(number) > LARGEST_NUMBER:

@@ -158,7 +158,9 @@ def test_a_closed_cohort_changes_no_more() -> None:
 def test_one_project_per_enrolled_participant() -> None:
     c = cohort()
     (person,) = enrolled(c, 1)
-    c.register_project(ADMIN, person, uuid4())
+    project = uuid4()
+    c.register_project(ADMIN, person, project)
+    assert c.projects == {person: project}
     assert_refused(c, lambda: c.register_project(ADMIN, person, uuid4()), Refused,
                    "the participant already has a project in this cohort", exactly=True)
     assert_refused(c, lambda: c.register_project(ADMIN, uuid4(), uuid4()), NotFound,

@@ -86,11 +86,26 @@ def test_seats_are_a_sensible_whole_number(seats: str) -> None:
     assert parse(SetQuota, {**base, "seats": "12"}).seats == 12
 
 
-@pytest.mark.parametrize("value", ["1e309", "1e308", "-1e13", "1000000000001", "NaN", "inf", "-Infinity"])
-def test_numbers_are_finite_and_of_a_size_a_measure_can_have(value: str) -> None:
+TOO_LARGE = "value: must lie between -1e12 and 1e12; no measure has a larger value"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1e309", TOO_LARGE), ("1e308", TOO_LARGE), ("-1e13", TOO_LARGE), ("1000000000001", TOO_LARGE),
+    ("NaN", "value: must be a finite number"), ("inf", "value: must be a finite number"),
+    ("-Infinity", "value: must be a finite number"), ("tre", "value: must be a number like 3.5 or 3,5"),
+    (True, "value: must be a number like 3.5 or 3,5"),
+])
+def test_numbers_are_finite_and_of_a_size_a_measure_can_have(value: object, message: str) -> None:
     error = rejected(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": value})
-    assert error.field == "value" and "must" in error.message
+    assert (error.field, error.message) == ("value", message)
     assert parse(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": "1e12"}).value == Decimal("1e12")
+
+
+@pytest.mark.parametrize(("value", "number"), [(3, "3"), (0.1, "0.1"), (-2.5, "-2.5"), (" 3,5 ", "3.5")])
+def test_numbers_given_as_json_numbers_keep_the_digits_written(value: object, number: str) -> None:
+    """0.1 is 0.1, not the binary float's 0.1000000000000000055…"""
+    parsed = parse(RecordData, {"measure": PROJECT, "period": "2031-W05", "value": value}).value
+    assert parsed == Decimal(number) and str(parsed) == number
 
 
 @pytest.mark.parametrize("character", ["\x1b", "\x00", "\x07", "\x7f", "\x9b", "\u202e", "\u202a", "\u2066",

@@ -190,3 +190,10 @@ def test_a_ledger_asked_for_a_cycle_it_does_not_hold_names_it() -> None:
     unknown = uuid4()
     with pytest.raises(KeyError, match=str(unknown)):
         CycleLedger()[unknown]
+
+
+def test_a_cycle_is_planned_under_the_id_it_was_given() -> None:
+    cycle_id, project_id, idea = uuid4(), uuid4(), uuid4()
+    record = PlanRecord("Test the question guide", ("9 of 10 at home",), date(2031, 2, 1), date(2031, 2, 14))
+    cycle = PDSACycle.plan(cycle_id, BY_PARTICIPANT, project_id, PARTICIPANT_ID, idea, [], None, record)
+    assert (cycle.id, cycle.project_id, cycle.change_idea_id) == (cycle_id, project_id, idea)

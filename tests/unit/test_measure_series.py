@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
 from pdsa_engine.aggregates.measure_series import MeasureSeries
+from pdsa_engine.aggregates.periods import check_recordable, period_start
 from pdsa_engine.aggregates.values import ChartType, Frequency, Role
 from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
@@ -40,6 +41,8 @@ def test_a_period_is_recorded_once_and_written_canonically() -> None:
     (Frequency.MONTH, "2031-W05", "period: a monthly measure takes a month like 2031-02, not '2031-W05'"),
     (Frequency.DAY, "2031-02-30", "period: a daily measure takes an ISO date like 2031-02-05, not '2031-02-30'"),
     (Frequency.WEEK, "2031-W54", "period: a weekly measure takes an ISO week like 2031-W05, not '2031-W54'"),
+    (Frequency.WEEK, "2031-02-05", "period: a weekly measure takes an ISO week like 2031-W05, not '2031-02-05'"),
+    (Frequency.MONTH, "2031-02-05", "period: a monthly measure takes a month like 2031-02, not '2031-02-05'"),
 ])
 def test_the_period_must_match_the_frequency(frequency: Frequency, bad: str, message: str) -> None:
     s = series(ChartType.RUN, frequency)
@@ -78,6 +81,14 @@ def test_denominators_follow_the_chart() -> None:
     u = series(ChartType.U)
     assert_refused(u, lambda: u.record(ME, "2031-W05", Decimal(3), Decimal(0)), InvalidInput,
                    "n: the denominator must be greater than 0, not 0", exactly=True)
+
+
+def test_the_edges_of_each_chart_s_data_are_data() -> None:
+    p, c = series(ChartType.P), series(ChartType.C)
+    for week, (value, n) in enumerate([(0, 1), (1, 1), (0, 10), (10, 10)], start=5):
+        p.record(ME, f"2031-W{week:02d}", Decimal(value), Decimal(n))  # none and all of one case, or of ten
+    c.record(ME, "2031-W05", Decimal(0), None)  # no events at all
+    assert len(p.points) == 4 and c.points["2031-W05"].value == 0
 
 
 def test_the_frequency_cannot_change_once_data_is_recorded() -> None:
@@ -212,3 +223,19 @@ def test_phases_and_baselines_keep_why_in_their_events() -> None:
     s.freeze(ME, 12, "Before the change")
     assert [(type(e).__name__, e.reason) for e in s.collect_events()[1:]] == [
         ("PhaseStarted", "New guide"), ("PhaseWithdrawn", "Started by mistake"), ("BaselineFrozen", "Before the change")]
+
+
+def test_a_period_may_be_recorded_from_the_day_it_begins() -> None:
+    on_the_first = datetime(2031, 3, 1, 9, tzinfo=timezone.utc)
+    check_recordable("2031-03", Frequency.MONTH, on_the_first, COHORT_START)
+    check_recordable("2031-03-01", Frequency.DAY, on_the_first, COHORT_START)
+    assert period_start("2031-03", Frequency.MONTH) == date(2031, 3, 1)
+
+
+def test_baseline_data_reaches_back_to_the_same_day_three_years_before_or_the_28th_for_29_february() -> None:
+    now = datetime(2033, 1, 5, 9, tzinfo=timezone.utc)
+    check_recordable("2029-02-28", Frequency.DAY, now, date(2032, 2, 29))
+    with pytest.raises(InvalidInput, match="^period: 2029-02-27 lies more than 3 years before the cohort starts; "
+                                           "baseline data goes back to 2029-02-28 at the most$"):
+        check_recordable("2029-02-27", Frequency.DAY, now, date(2032, 2, 29))
+    check_recordable("2028-01-10", Frequency.DAY, datetime(2031, 1, 10, 9, tzinfo=timezone.utc), COHORT_START)

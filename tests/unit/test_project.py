@@ -123,6 +123,8 @@ def test_the_aim_is_not_due_before_the_cohort_starts() -> None:
     project = draft()
     assert_refused(project, lambda: project.set_aim(ME, "x", "y", date(2031, 1, 9)), InvalidInput,
                    "by: the aim cannot be due before the cohort starts on 2031-01-10", exactly=True)
+    project.set_aim(ME, "x", "y", date(2031, 1, 10))  # due the day the cohort starts
+    assert project.aim is not None and project.aim.achieve_by == date(2031, 1, 10)
 
 
 def test_measure_names_are_unique_in_a_project() -> None:
