@@ -126,7 +126,7 @@ class Cohort(PdsaAggregate):
                 if existing.active
                 else "the participant withdrew from this cohort; a withdrawal is final"
             )
-        quota = self.quotas.get((region, sector), 0)
+        quota = self.quotas[(region, sector)]  # a cohort is created with a quota for every region and sector
         require(
             self.seats_taken(region, sector) < quota,
             f"{region}, {sector}: all {quota} seats are taken" if quota else f"{region}, {sector}: no seats",
