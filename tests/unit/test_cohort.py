@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import pytest
 
-from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cohort import LONGEST_COHORT, YEARS_FROM_TODAY, Cohort, CohortNameClaim
 from pdsa_engine.aggregates.values import Module, Region, Role, Sector
 from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
@@ -187,6 +187,28 @@ TODAY = local_date(ADMIN.at)
 def test_a_cohort_runs_about_a_year_near_today(start: date, end: date, message: str) -> None:
     error = assert_raises_exactly(lambda: Cohort.create(uuid4(), ADMIN, "Hold", start, end), InvalidInput, message)
     assert error.field == message.split(":")[0]
+
+
+def test_a_cohort_may_run_the_longest_span_and_start_as_far_from_today_as_allowed() -> None:
+    start = date(TODAY.year - YEARS_FROM_TODAY, 1, 1)
+    longest = Cohort.create(uuid4(), ADMIN, "Hold", start, start + LONGEST_COHORT)
+    assert (longest.start, longest.end) == (start, start + LONGEST_COHORT)
+    furthest = TODAY.year + YEARS_FROM_TODAY
+    Cohort.create(uuid4(), ADMIN, "Hold", date(furthest, 12, 1), date(furthest, 12, 31))
+
+
+def test_a_cohort_and_its_name_claim_are_created_under_the_ids_they_are_given() -> None:
+    cohort_id = uuid4()
+    created = Cohort.create(cohort_id, ADMIN, "Hold 2031", date(2031, 1, 10), date(2031, 12, 12))
+    claim = CohortNameClaim.claim(ADMIN, "Hold 2031", cohort_id)
+    assert created.id == cohort_id and (claim.id, claim.cohort_id) == (CohortNameClaim.id_for("Hold 2031"), cohort_id)
+
+
+def test_a_cohort_name_is_claimed_whatever_its_spacing_and_case_and_as_stored_databases_claimed_it() -> None:
+    """The claim's id is derived from the name; databases already hold claims under ids derived so."""
+    assert CohortNameClaim.id_for("  hold   2031 ") == CohortNameClaim.id_for("Hold 2031")
+    assert CohortNameClaim.id_for("Hold 2031") == uuid5(uuid5(NAMESPACE_URL, "https://pdsa-engine/cohort-name"),
+                                                         "hold 2031")
 
 
 def test_a_participant_is_enrolled_once() -> None:

@@ -76,7 +76,17 @@ def test_regions_are_named_as_in_the_programme_with_some_leniency() -> None:
     base = {"cohort": PROJECT, "person": "p@x.dk", "organisation": "AUH", "sector": "regional"}
     assert parse(Enrol, {**base, "region": "region nordjylland"}).region is Region.NORDJYLLAND
     assert parse(Enrol, {**base, "region": "Sjælland"}).region is Region.SJAELLAND
-    assert "Region Hovedstaden" in rejected(Enrol, {**base, "region": "Jylland"}).message
+    assert rejected(Enrol, {**base, "region": "Jylland"}).message == (
+        "region: must be one of Region Hovedstaden, Region Sjælland, Region Syddanmark, Region Midtjylland, "
+        "Region Nordjylland")
+
+
+def test_a_person_is_named_by_an_id_its_beginning_or_an_e_mail_address() -> None:
+    base = {"cohort": PROJECT, "organisation": "AUH", "region": "Nordjylland", "sector": "regional"}
+    assert parse(Enrol, {**base, "person": " A1B2-C3 "}).person == "a1b2-c3"  # as a table shows it, copied
+    assert parse(Enrol, {**base, "person": "P@X.dk"}).person == "p@x.dk"
+    assert rejected(Enrol, {**base, "person": "not a person"}).message == (
+        "person: must be a person's id (or its beginning) or e-mail address")
 
 
 @pytest.mark.parametrize("seats", ["1,5", "-1", "99999999999999999999", "101", "\u00b2"])

@@ -65,8 +65,14 @@ def active() -> tuple[ImprovementProject, UUID]:
     return project, idea
 
 
-def test_a_new_project_is_a_draft() -> None:
-    assert draft().status is ProjectStatus.DRAFT
+def test_a_new_project_is_a_draft_of_what_it_was_created_with() -> None:
+    project_id, cohort_id, coach_id = uuid4(), uuid4(), uuid4()
+    project = ImprovementProject.create(project_id, ADMIN, cohort_id, COHORT_START, PARTICIPANT_ID, "Title",
+                                        "Problem", SPONSOR_ID, coach_id)
+    assert project.status is ProjectStatus.DRAFT
+    assert (project.id, project.cohort_id, project.cohort_start, project.participant_id, project.title,
+            project.problem, project.sponsor_id, project.coach_id) == (
+        project_id, cohort_id, COHORT_START, PARTICIPANT_ID, "Title", "Problem", SPONSOR_ID, coach_id)
 
 
 def test_submitting_needs_an_aim_a_measure_and_a_change_idea() -> None:
