@@ -133,7 +133,14 @@ def test_control_and_bidirectional_override_characters_never_enter(character: st
                                    "eve\ufeff@example.dk"])
 def test_an_email_address_holding_an_invisible_character_is_refused(email: str) -> None:
     error = rejected(AddPerson, {"name": "Eve", "email": email, "role": ["coach"]})
-    assert error.field == "email" and "invisible" in error.message
+    assert (error.field, error.message) == ("email", "email: holds an invisible character (such as a zero-width "
+                                                     "space or a soft hyphen); write the address with visible "
+                                                     "characters only")
+
+
+def test_an_email_address_is_refused_by_exact_words() -> None:
+    assert rejected(AddPerson, {"name": "Eve", "email": "eve.example.dk", "role": ["coach"]}).message == (
+        "email: must be an e-mail address like name@example.dk")
 
 
 def test_newlines_and_tabs_are_ordinary_text() -> None:

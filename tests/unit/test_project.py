@@ -125,6 +125,16 @@ def test_changing_the_aim_or_a_measure_of_an_active_project_marks_the_charter_ch
     assert project2.charter_changed_since_approval
 
 
+def test_a_measure_keeps_its_whole_definition_defined_and_redefined() -> None:
+    project = draft()
+    definition = replace(measure(), unit="days", target=Decimal("4.5"))
+    project.define_measure(ME, definition)
+    assert project.measure(definition.measure_id) == definition
+    redefined = replace(definition, unit="bed days", target=Decimal("4"))
+    project.redefine_measure(ME, redefined)
+    assert project.measure(definition.measure_id) == redefined
+
+
 def test_the_aim_is_not_due_before_the_cohort_starts() -> None:
     project = draft()
     assert_refused(project, lambda: project.set_aim(ME, "x", "y", date(2031, 1, 9)), InvalidInput,
