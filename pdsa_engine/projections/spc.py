@@ -174,22 +174,24 @@ def _lines(chart: str, y: np.ndarray, x: np.ndarray, n: np.ndarray, base: np.nda
     if chart == "run":
         return np.vstack([np.full(len(y), np.median(y[base])), nan, nan, nan, nan])
     if chart == "mr":
-        cl = np.nanmean(y[base]) if np.any(~np.isnan(y[base])) else np.nan
+        ranges = y[base][~np.isnan(y[base])]  # a part's first point has no range
+        if not len(ranges):
+            return np.vstack([nan] * 5)
+        cl = float(np.mean(ranges))
         return np.vstack([np.full(len(y), cl), np.zeros(len(y)), np.full(len(y), MR_SCREEN * cl), np.zeros(len(y)),
                           np.full(len(y), MR_SCREEN / 3 * 2 * cl)])
     if chart == "i":
         return _i_lines(y, base, screened)
-    if chart in ("g", "c"):
+    if chart == "g":
         cl = float(np.mean(y[base]))
-        sigma = np.full(len(y), np.sqrt(cl * (cl + 1)) if chart == "g" else np.sqrt(cl))
-        lines = _around(np.full(len(y), cl), sigma, 0.0, None)
-        if chart == "g":  # qicharts2 draws the median as the centre line, limits from the mean
-            lines[0] = np.median(y[base])
+        lines = _around(np.full(len(y), cl), np.full(len(y), np.sqrt(cl * (cl + 1))), 0.0, None)
+        lines[0] = np.median(y[base])  # qicharts2 draws the median as the centre line, limits from the mean
         return lines
+    # A c chart is a u chart whose every denominator is 1: the mean count, ±3√c̄, not below 0.
     cl = x[base].sum() / n[base].sum()
     sigma = np.sqrt(cl * (1 - cl) / n) if chart in ("p", "pp") else np.sqrt(cl / n)
     if chart in ("pp", "up"):  # Laney: scale by the spread of the z-scores between subgroups
-        with np.errstate(invalid="ignore", divide="ignore"):  # all or none of the events: no spread, no limits
+        with np.errstate(invalid="ignore"):  # all or none of the events: 0/0, no spread, no limits
             z = (y[base] - cl) / sigma[base]
         sigma = sigma * (_average_moving_range(z, screened) / D2)
     return _around(np.full(len(y), cl), sigma, 0.0, 1.0 if chart in ("p", "pp") else None)
@@ -225,10 +227,10 @@ def _average_moving_range(values: np.ndarray, screened: bool) -> float:
 
 def _t_chart(y: np.ndarray, base: np.ndarray, screened: bool) -> np.ndarray:
     """Time between events: an I chart of y^(1/3.6), transformed back. A lower limit below 0 (NaN once raised to
-    the power 3.6) or missing is 0."""
+    the power 3.6) is 0; a part without a centre line has no limits at all."""
     with np.errstate(invalid="ignore"):
         back = _i_lines(y ** (1 / 3.6), base, screened) ** 3.6
-    back[1][np.isnan(back[1])] = 0.0
+    back[1][np.isnan(back[1]) & ~np.isnan(back[0])] = 0.0
     return back
 
 

@@ -56,16 +56,16 @@ def outside_limits(y: np.ndarray, lcl: np.ndarray, ucl: np.ndarray, start: int, 
 
 
 def _anhoej(summary: Part, direction: str | None) -> list[Signal]:
-    found: list[Signal] = []
-    if not summary.runs_signal:  # qicharts2 switches the runs signal off for MR charts; so do we
-        return found
+    # A runs signal needs useful points, so its statistics exist. qicharts2 switches it off for MR charts; so
+    # do we.
+    if not summary.runs_signal:
+        return []
     # A runs signal says the process is not random, not which way it went; the part's most recent long run
     # says where it is now, so every runs signal of the part reads as that run's side.
     kind = kind_of(_side_of_latest_long_run(summary), direction)
-    if summary.longest_run is not None and summary.longest_run > summary.longest_run_max:  # type: ignore[operator]
-        found += [Signal("anhoej_longest_run", run, kind)
-                  for run, _ in _runs_of(summary.sides, summary.useful, summary.longest_run_max + 1)]  # type: ignore[operator]
-    if summary.n_crossings is not None and summary.n_crossings < summary.n_crossings_min:  # type: ignore[operator]
+    found = [Signal("anhoej_longest_run", run, kind)  # none when the longest run is within the limit
+             for run, _ in _runs_of(summary.sides, summary.useful, summary.longest_run_max + 1)]  # type: ignore[operator]
+    if summary.n_crossings < summary.n_crossings_min:  # type: ignore[operator]
         found.append(Signal("anhoej_crossings", tuple(summary.useful.tolist()), kind))
     return found
 
@@ -94,7 +94,7 @@ def _runs_of(sides: np.ndarray, indices: np.ndarray, minimum: int) -> list[tuple
 def assurance(lcl: np.ndarray, ucl: np.ndarray, direction: str | None, target: float | None) -> str | None:
     """Whether the current process (the last point's limits) will reliably meet the target: pass, fail or
     hit_and_miss."""
-    if target is None or direction is None or not len(lcl) or np.isnan(lcl[-1]) or np.isnan(ucl[-1]):
+    if target is None or direction is None or np.isnan(ucl[-1]):  # a part without limits has neither of them
         return None
     low, high = float(lcl[-1]), float(ucl[-1])
     if direction == "up":

@@ -268,3 +268,41 @@ def test_mdc_limits_are_the_mean_plus_or_minus_2_66_average_moving_ranges(values
     result = analyse("i", values, rules="mdc", screened=screened)
     np.testing.assert_allclose(result.ucl, mean + 2.66 * average, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(result.lcl, mean - 2.66 * average, rtol=1e-9, atol=1e-6)
+
+
+def brute_force_run_positions(values: list[float], centre: float) -> list[tuple[int, ...]]:
+    """Each run of points on one side of the centre line, as the 1-based positions of its points (points on the
+    line neither break a run nor count in it)."""
+    runs: list[tuple[int, list[int]]] = []
+    for position, value in enumerate(values, start=1):
+        if value == centre:
+            continue
+        side = 1 if value > centre else -1
+        if runs and runs[-1][0] == side:
+            runs[-1][1].append(position)
+        else:
+            runs.append((side, [position]))
+    return [tuple(positions) for _, positions in runs]
+
+
+# Series made of blocks on either side of a level, so that long runs and few crossings are common.
+BLOCKS = st.lists(st.tuples(st.booleans(), st.integers(1, 12)), min_size=1, max_size=10).map(
+    lambda blocks: [5 + (1 + i % 3) * (1 if up else -1) for up, length in blocks for i in range(length)])
+
+
+@given(st.one_of(BLOCKS, VALUES))
+def test_the_runs_signals_name_every_run_beyond_the_limit_and_too_few_crossings(values: list[float]) -> None:
+    result = analyse("run", values)
+    part = result.parts[0]
+    long_runs = [s.points for s in result.signals if s.rule == "anhoej_longest_run"]
+    crossings = [s.points for s in result.signals if s.rule == "anhoej_crossings"]
+    if not part.n_useful:
+        assert not long_runs and not crossings and not part.runs_signal
+        return
+    runs = brute_force_run_positions(values, float(np.median(values)))
+    assert long_runs == [run for run in runs if len(run) > part.longest_run_max]
+    few = part.n_crossings < part.n_crossings_min
+    assert crossings == ([tuple(p for run in runs for p in run)] if few else [])
+    assert part.runs_signal == bool(long_runs or crossings)
+    event("a long run" if long_runs else "no long run")
+    event("too few crossings" if few else "enough crossings")

@@ -407,3 +407,54 @@ def test_under_mdc_a_count_is_close_to_a_limit_between_two_and_three_sigma() -> 
     assert [(s.points, s.kind) for s in result.signals if s.rule == "mdc_two_of_three"] == [
         ((13, 15), "neutral"), ((16, 18), "neutral")]
     assert result.lcl[0] == pytest.approx(10 - 3 * 10 ** 0.5) and result.ucl[0] == pytest.approx(10 + 3 * 10 ** 0.5)
+
+
+def test_a_p_prime_chart_of_all_or_none_of_the_events_has_no_limits() -> None:
+    """Every case an event (or none): no spread between subgroups, so Laney's correction gives no limits —
+    not limits at the centre line."""
+    for events in (10, 0):
+        result = analyse("pp", [events] * 12, n=[10] * 12)
+        assert result.cl[0] == events / 10 and np.isnan(result.lcl).all() and np.isnan(result.ucl).all()
+
+
+def test_a_part_whose_every_point_is_excluded_has_no_centre_line_or_limits() -> None:
+    result = analyse("p", [3, 4, 5, 4, 3, 4, 9, 9, 9, 9], n=[10] * 10, parts=[6], exclude=[7, 8, 9, 10])
+    points = result.as_dict()["points"]
+    assert {(p["cl"], p["lcl"], p["ucl"]) for p in points[6:]} == {(None, None, None)}
+    assert points[0]["cl"] == pytest.approx(23 / 60)
+    assert [p["lcl"] for p in analyse("run", [5, 6, 5, 7, 6, 5, 6, 5, 6, 5]).as_dict()["points"]] == [None] * 10
+
+
+def test_under_mdc_a_moving_range_is_close_to_its_limit_beyond_two_thirds_of_it() -> None:
+    """An MR chart's limit is 3.267 × the average moving range; "close to it" begins at two thirds of that."""
+    baseline = [0, 1] * 6 + [0]  # twelve moving ranges of 1
+    result = analyse("mr", [*baseline, 2.5, 1.0, 3.5], rules="mdc", freeze=13)  # ranges 2.5, 1.5, 2.5
+    assert result.ucl[-1] == pytest.approx(3.267)
+    assert [(s.rule, s.points) for s in result.signals] == [("mdc_two_of_three", (14, 16))]
+
+
+def test_assurance_reads_the_limits_of_the_last_point() -> None:
+    """A p chart whose last subgroup is large: its limits are narrow, the earlier ones wide."""
+    n = [100] * 11 + [10_000]
+    result = analyse("p", [50] * 11 + [5000], n=n, direction="up", target=0.45)
+    assert result.lcl[-1] > 0.45 > result.lcl[-2]
+    assert result.assurance == "pass"
+    earlier_part_without_limits = analyse("p", [50] * 11 + [5000], n=n, direction="up", target=0.45,
+                                          parts=[6, 11], exclude=[7, 8, 9, 10, 11])
+    assert np.isnan(earlier_part_without_limits.ucl[-2]) and earlier_part_without_limits.assurance == "pass"
+
+
+def test_a_part_without_a_centre_line_has_no_limits_and_the_last_one_gives_no_assurance() -> None:
+    for chart in ("t", "mr", "i", "c"):
+        result = analyse(chart, [30, 2, 25, 1, 40, 3, 28, 2, 35, 1, 30, 2], parts=[8], exclude=[9, 10, 11, 12],
+                         direction="up", target=5)
+        assert np.isnan(result.cl[-1]) and np.isnan(result.lcl[-1]) and np.isnan(result.ucl[-1]), chart
+        assert not np.isnan(result.ucl[0]) and result.assurance is None, chart
+
+
+def test_each_part_is_read_for_points_outside_its_own_limits() -> None:
+    first = [10, 12, 9, 11, 10, 13, 9, 11, 40, 10]  # a spike at 9 above the first part's limits
+    second = [50, 52, 49, 51, 50, 53, 49, 51, 20, 50]  # a drop at 19 below the second part's
+    result = analyse("i", first + second, parts=[10])
+    outside = [(s.points, s.kind) for s in result.signals if s.rule == "outside_limits"]
+    assert outside == [((9,), "neutral"), ((19,), "neutral")]
