@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from pdsa_engine.errors import InvalidInput
+from pdsa_engine.projections.chart_names import CHARTS
 from pdsa_engine.projections.spc import analyse, public_shape
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's warnings would reach the user's terminal
@@ -203,24 +204,65 @@ def test_assurance_against_a_target(direction: str | None, target: float, expect
     assert analyse("run", values, direction="up", target=target).assurance is None
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"chart": "xbar", "values": [1, 2]}, "chart"),
-    ({"chart": "p", "values": [1, 2]}, "n"),
-    ({"chart": "p", "values": [3, 2], "n": [2, 2]}, "values"),
-    ({"chart": "u", "values": [1, 2], "n": [1]}, "n"),
-    ({"chart": "i", "values": [1, 2, 3], "parts": [3]}, "part"),
-    ({"chart": "i", "values": [1, 2, 3], "parts": [2, 1]}, "part"),
-    ({"chart": "i", "values": [1, 2, 3, 4], "parts": [2], "freeze": 3}, "freeze"),
-    ({"chart": "i", "values": [1, 2, 3], "exclude": [4]}, "exclude"),
-    ({"chart": "c", "values": [1, -2]}, "values"),
-    ({"chart": "i", "values": []}, "values"),
+TEN = list(range(1, 11))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"chart": "xbar", "values": [1, 2]}, f"chart: must be one of {', '.join(CHARTS)}, not 'xbar'"),
+    ({"chart": "i", "values": []}, "values: give at least one value"),
+    ({"chart": "i", "values": [[1, 2], [3, 4]]}, "values: give at least one value"),
+    ({"chart": "i", "values": [1, float("nan")]}, "values: every value must be a finite number"),
+    ({"chart": "i", "values": [float("inf"), 1]}, "values: every value must be a finite number"),
+    ({"chart": "p", "values": [1, 2]}, "n: a p chart needs a denominator for every value"),
+    ({"chart": "u", "values": [1, 2], "n": [1]}, "n: give as many denominators as values (2), not 1"),
+    ({"chart": "u", "values": [1, 2], "n": [1, 0]}, "n: every denominator must be a number greater than 0"),
+    ({"chart": "up", "values": [1, 2], "n": [1, float("inf")]}, "n: every denominator must be a number greater than 0"),
+    ({"chart": "p", "values": [3, 2], "n": [2, 2]}, "values: a proportion's numerator lies between 0 and its denominator"),
+    ({"chart": "pp", "values": [-1, 2], "n": [2, 2]},
+     "values: a proportion's numerator lies between 0 and its denominator"),
+    ({"chart": "c", "values": [1, -2]}, "values: a c chart counts, so no value can be negative"),
+    ({"chart": "u", "values": [1, -2], "n": [3, 3]}, "values: a u chart counts, so no value can be negative"),
+    ({"chart": "g", "values": [-1, 2]}, "values: a g chart counts, so no value can be negative"),
+    ({"chart": "t", "values": [3, 0]},
+     "values: a t chart measures time between events: every value must be greater than 0"),
+    ({"chart": "i", "values": [1, 2, 3], "parts": [3]},
+     "part: list the last index of each part but the last, rising, between 1 and 2"),
+    ({"chart": "i", "values": [1, 2, 3], "parts": [0]},
+     "part: list the last index of each part but the last, rising, between 1 and 2"),
+    ({"chart": "i", "values": [1, 2, 3], "parts": [2, 1]},
+     "part: list the last index of each part but the last, rising, between 1 and 2"),
+    ({"chart": "i", "values": TEN, "parts": [4, 4]},
+     "part: list the last index of each part but the last, rising, between 1 and 9"),
+    ({"chart": "i", "values": TEN, "freeze": 0}, "freeze: the baseline is the first 1 to 10 points"),
+    ({"chart": "i", "values": TEN, "freeze": 11}, "freeze: the baseline is the first 1 to 10 points"),
+    ({"chart": "i", "values": TEN, "parts": [4], "freeze": 5},
+     "freeze: the baseline is the first 1 to 4 points (within the first part)"),
+    ({"chart": "i", "values": TEN, "exclude": [11]}, "exclude: indices run from 1 to 10"),
+    ({"chart": "i", "values": TEN, "exclude": [0]}, "exclude: indices run from 1 to 10"),
+    ({"chart": "i", "values": TEN, "rules": "nelson"}, "rules: must be anhoej or mdc"),
+    ({"chart": "i", "values": TEN, "direction": "sideways"}, "direction: must be up or down"),
 ])
-def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
+def test_bad_input_is_refused_naming_the_field_and_the_rule(kwargs: dict[str, object], message: str) -> None:
     kwargs = dict(kwargs)  # the parameters are shared: a second run of this test must see them whole
     chart, values = kwargs.pop("chart"), kwargs.pop("values")
     with pytest.raises(InvalidInput) as refused:
         analyse(chart, values, kwargs.pop("n", None), **kwargs)  # type: ignore[arg-type]
-    assert refused.value.field == field
+    assert refused.value.message == message
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"chart": "i", "values": TEN, "parts": [1, 9], "freeze": 1, "exclude": [1, 10]},
+    {"chart": "i", "values": TEN, "freeze": 10},
+    {"chart": "i", "values": TEN, "parts": [4], "freeze": 4, "direction": "down"},
+    {"chart": "p", "values": [0, 2, 2], "n": [2, 2, 2.0]},
+    {"chart": "up", "values": [0, 2.5, 1], "n": [0.5, 3, 1]},
+    {"chart": "c", "values": [0, 0, 3]}, {"chart": "g", "values": [0, 5, 3]}, {"chart": "t", "values": [0.5, 5, 3]},
+])
+def test_input_at_the_edges_of_the_rules_is_analysed(kwargs: dict[str, object]) -> None:
+    kwargs = dict(kwargs)
+    chart, values = kwargs.pop("chart"), kwargs.pop("values")
+    result = analyse(chart, values, kwargs.pop("n", None), **kwargs)  # type: ignore[arg-type]
+    assert len(result.y) == len(values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("chart", ["pp", "up"])
@@ -458,3 +500,12 @@ def test_each_part_is_read_for_points_outside_its_own_limits() -> None:
     result = analyse("i", first + second, parts=[10])
     outside = [(s.points, s.kind) for s in result.signals if s.rule == "outside_limits"]
     assert outside == [((9,), "neutral"), ((19,), "neutral")]
+
+
+def test_a_run_as_long_as_the_limit_is_no_signal() -> None:
+    """Sixteen useful points allow a longest run of 7 (round(log2 16) + 3); a run of exactly 7 is no signal."""
+    values = [1.0] * 7 + [-2.2, 1.0, -2.2, 1.0, -2.2, 1.0, -2.2, 1.0, -2.2]  # mean 0: seven above, then crossing
+    part = analyse("i", values).parts[0]
+    assert (part.n_useful, part.longest_run, part.longest_run_max) == (16, 7, 7)
+    assert part.n_crossings >= part.n_crossings_min and not part.runs_signal
+    assert not [s for s in analyse("i", values).signals if s.rule.startswith("anhoej")]
