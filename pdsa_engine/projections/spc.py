@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from pdsa_engine.projections.chart_names import CHARTS as CHARTS  # where the CLI and the series view read them
-from pdsa_engine.projections.spc_input import WITH_DENOMINATOR, check_input
+from pdsa_engine.projections.spc_input import check_input
 from pdsa_engine.projections.spc_mdc import mdc_assurance, mdc_rules, xmr_lines
 from pdsa_engine.projections.spc_signals import Signal, assurance, find_signals
 
@@ -113,12 +113,12 @@ def analyse(
     """Centre lines, limits, runs analysis, signals and assurance for one series of data points."""
     numerators, denominators = check_input(chart, values, n, freeze, parts, exclude, rules, direction)
     count = len(numerators)
-    y = numerators / denominators if chart in WITH_DENOMINATOR else numerators.copy()
+    y = numerators / denominators  # denominators are all 1 for charts without them
     part = np.ones(count, dtype=np.int64)
     for boundary in parts:
         part[boundary:] += 1
     index = np.arange(1, count + 1)
-    excluded = np.isin(index, np.asarray(exclude, dtype=np.int64))
+    excluded = np.isin(index, list(exclude))
     baseline = _baseline(index, part, parts, freeze, rules)
     lines = np.full((5, count), np.nan)
     summaries = []
@@ -138,8 +138,7 @@ def analyse(
             summary = replace(summary, runs_signal=False)
         summaries.append(summary)
     cl, lcl, ucl, lcl2, ucl2 = lines
-    with np.errstate(invalid="ignore"):
-        sigma_signal = (y > ucl) | (y < lcl)  # NaN compares False: run charts and missing limits never signal
+    sigma_signal = (y > ucl) | (y < lcl)  # NaN compares False: run charts and missing limits never signal
     if rules == "mdc":
         signals, types = mdc_rules(y, lines, excluded, summaries, direction)
         return SpcResult(chart, y, cl, lcl, ucl, lcl2, ucl2, part, excluded, sigma_signal, tuple(summaries),
