@@ -15,7 +15,8 @@ from pdsa_engine.aggregates.periods import period_start
 from pdsa_engine.aggregates.values import Frequency
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.projections.runner import Change, View
-from pdsa_engine.projections.spc import WITH_DENOMINATOR, analyse
+from pdsa_engine.projections.spc import analyse
+from pdsa_engine.projections.spc_input import WITH_DENOMINATOR
 from pdsa_engine.projections.store import METADATA, dumps, load_documents, upsert
 
 SERIES = Table(
