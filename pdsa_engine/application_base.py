@@ -87,14 +87,15 @@ class ApplicationBase(Application):
         conflict is still refused (Refused), and writes that merely collided in time both succeed. A caller
         that decided on a version it saw (an HTTP If-Match) passes ``retry_on_conflict=False``: the state it
         decided on is gone, so the conflict is theirs to see."""
-        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        attempt = 1
+        while True:
             try:
                 return action(self, actor, cmd)
             except ConcurrentModification:
                 if not retry_on_conflict or attempt == CONFLICT_ATTEMPTS:
                     raise
-                time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
+            attempt += 1
 
     # -- who is acting, and loading ------------------------------------------------------------------
 

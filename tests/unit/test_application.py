@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -14,10 +16,10 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, ProjectStatus, Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
-from pdsa_engine.application_base import SHORT_ID_CANDIDATES
+from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
-from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused
 from pdsa_engine.ids import id_range
 from pdsa_engine.runtime import open_application
 from tests.builders import (
@@ -355,3 +357,52 @@ def test_a_withdrawn_phase_and_a_frozen_baseline_keep_why(programme: Programme) 
                   reason="Før forandringen")
     assert (type(last_event()).__name__, last_event().baseline, last_event().reason) == (
         "BaselineFrozen", 8, "Før forandringen")
+
+
+class Collisions:
+    """A command that loses the race to another writer a number of times, then succeeds."""
+
+    def __init__(self, losses: int) -> None:
+        self.losses, self.runs = losses, 0
+
+    def __call__(self, app: Any, actor: Any, cmd: Any) -> str:
+        self.runs += 1
+        if self.runs <= self.losses:
+            raise ConcurrentModification("another writer saved first")
+        return "done"
+
+
+def test_a_command_that_collides_is_run_again_up_to_its_attempts_with_growing_random_pauses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    monkeypatch.setattr(time, "sleep", pauses.append)
+    random.seed(20311)
+    app = memory_app()
+    last_chance = Collisions(CONFLICT_ATTEMPTS - 1)
+    assert app.run_command(last_chance, None, None) == "done" and last_chance.runs == CONFLICT_ATTEMPTS
+    assert len(pauses) == CONFLICT_ATTEMPTS - 1
+    bounds = [min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST) for attempt in range(1, CONFLICT_ATTEMPTS)]
+    assert all(0 <= pause <= bound for pause, bound in zip(pauses, bounds))
+    assert bounds == sorted(bounds) and bounds[-1] == CONFLICT_PAUSE_MOST
+
+    never = Collisions(CONFLICT_ATTEMPTS)
+    with pytest.raises(ConcurrentModification):
+        app.run_command(never, None, None)
+    assert never.runs == CONFLICT_ATTEMPTS
+
+    decided_on_a_version = Collisions(1)
+    with pytest.raises(ConcurrentModification):
+        app.run_command(decided_on_a_version, None, None, retry_on_conflict=False)
+    assert decided_on_a_version.runs == 1
+
+
+def test_the_pauses_between_attempts_are_spread_over_their_whole_doubling_range(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    monkeypatch.setattr(time, "sleep", pauses.append)
+    random.seed(20312)
+    for _ in range(200):
+        memory_app().run_command(Collisions(4), None, None)  # pauses after attempts 1 to 4
+    for attempt in range(1, 5):
+        bound, these = CONFLICT_PAUSE * 2 ** attempt, pauses[attempt - 1::4]
+        assert max(these) <= bound and max(these) > 0.9 * bound and min(these) < 0.1 * bound, attempt
