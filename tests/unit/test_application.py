@@ -12,9 +12,10 @@ import pytest
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
 from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
-from pdsa_engine.aggregates.values import Actor, ProjectStatus, Role, SignOffStatus
+from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, ProjectStatus, Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
@@ -406,3 +407,21 @@ def test_the_pauses_between_attempts_are_spread_over_their_whole_doubling_range(
     for attempt in range(1, 5):
         bound, these = CONFLICT_PAUSE * 2 ** attempt, pauses[attempt - 1::4]
         assert max(these) <= bound and max(these) > 0.9 * bound and min(these) < 0.1 * bound, attempt
+
+
+def test_a_measure_updated_to_another_chart_takes_its_data_series_along(programme: Programme) -> None:
+    project = programme.project()
+    measure, _, _ = programme.charter(project)
+    programme.run(PARTICIPANT, A.update_measure, projects.UpdateMeasure, measure=measure, chart="i",
+                  frequency="month")
+    series = programme.app.load(MeasureSeries, measure)
+    assert (series.chart, series.frequency) == (ChartType.I, Frequency.MONTH)
+    assert programme.app.load(ImprovementProject, project).measure(measure).chart is ChartType.I
+
+
+def test_a_recorded_meeting_is_stored_under_the_id_returned(programme: Programme) -> None:
+    project = programme.active_project().project
+    meeting = programme.run(PARTICIPANT, A.record_meeting, projects.RecordMeeting, project=project, kind="coaching",
+                            date="2031-02-03", attendee=[PARTICIPANT, COACH])
+    stored = programme.app.load(ImprovementProject, project).meetings[-1]
+    assert stored.meeting_id == meeting and stored.on.isoformat() == "2031-02-03"
