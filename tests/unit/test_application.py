@@ -425,3 +425,37 @@ def test_a_recorded_meeting_is_stored_under_the_id_returned(programme: Programme
                             date="2031-02-03", attendee=[PARTICIPANT, COACH])
     stored = programme.app.load(ImprovementProject, project).meetings[-1]
     assert stored.meeting_id == meeting and stored.on.isoformat() == "2031-02-03"
+
+
+def last_event_of(programme: Programme, aggregate_id: UUID) -> Any:
+    return list(programme.app.events.get(aggregate_id))[-1]
+
+
+def test_a_correction_changes_the_denominator_too(programme: Programme) -> None:
+    measure, _, _ = programme.charter(programme.project())
+    programme.years_later(1)
+    programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W05", value="3",
+                  n="10")
+    programme.run(PARTICIPANT, A.correct_data, projects.CorrectData, measure=measure, period="2031-W05", value="3",
+                  n="12", reason="Two cases were missed")
+    point = programme.app.load(MeasureSeries, measure).points["2031-W05"]
+    assert (point.value, point.n) == (3, 12)
+
+
+def test_a_withdrawn_signoff_is_resolved_on_its_project_as_withdrawn(programme: Programme) -> None:
+    project = programme.project()
+    programme.charter(project)
+    request = programme.submit(project)
+    programme.run(PARTICIPANT, A.withdraw_signoff, signoffs.WithdrawSignOff, signoff=request)
+    resolved = last_event_of(programme, project)
+    assert (type(resolved).__name__, resolved.signoff_id, resolved.status) == (
+        "SignOffResolved", request, SignOffStatus.WITHDRAWN)
+
+
+def test_a_signoff_readdressed_with_its_project_keeps_why(programme: Programme) -> None:
+    project = programme.project()
+    programme.charter(project)
+    request = programme.submit(project)
+    programme.run(ADMIN, A.reassign, projects.Reassign, project=project, sponsor=OTHER_SPONSOR, reason="New job")
+    readdressed = last_event_of(programme, request)
+    assert (type(readdressed).__name__, readdressed.reason) == ("Readdressed", "New job")
