@@ -12,10 +12,11 @@ import pytest
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
 from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
-from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, ProjectStatus, Role, SignOffStatus
+from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, Outcome, ProjectStatus, Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
@@ -459,3 +460,27 @@ def test_a_signoff_readdressed_with_its_project_keeps_why(programme: Programme) 
     programme.run(ADMIN, A.reassign, projects.Reassign, project=project, sponsor=OTHER_SPONSOR, reason="New job")
     readdressed = last_event_of(programme, request)
     assert (type(readdressed).__name__, readdressed.reason) == ("Readdressed", "New job")
+
+
+def test_a_cycle_keeps_every_field_written_through_its_commands(programme: Programme) -> None:
+    active = programme.active_project()
+    cycle = programme.run(PARTICIPANT, A.plan_cycle, cycles.PlanCycle, project=active.project,
+                          change_idea=active.change_idea, objective="Afprøve idéen", prediction=["Færre dage"],
+                          question=["Hvor mange?"], who="Sygeplejersker", where="Afsnit 3", data_plan="Tælle dagligt",
+                          start="2031-02-01", end="2031-02-14")
+    programme.run(PARTICIPANT, A.do_cycle, cycles.DoCycle, cycle=cycle, observations="Gennemført",
+                  problems="Én dag mangler")
+    programme.run(PARTICIPANT, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Det virkede")
+    programme.run(PARTICIPANT, A.act_cycle, cycles.ActCycle, cycle=cycle, decision="adapt", next_steps="Kortere")
+    kept = programme.app.load(PDSACycle, cycle)
+    assert (kept.planned.questions, kept.planned.who, kept.planned.where, kept.planned.data_plan) == (
+        ("Hvor mange?",), "Sygeplejersker", "Afsnit 3", "Tælle dagligt")
+    assert (kept.done.problems, kept.acted.next_steps) == ("Én dag mangler", "Kortere")
+
+
+def test_a_closure_requested_carries_its_outcome_to_the_sponsor(programme: Programme) -> None:
+    project = programme.active_project().project
+    request = programme.run(PARTICIPANT, A.request_closure, projects.RequestClosure, project=project,
+                            outcome="spread")
+    assert programme.app.load(SignOff, request).outcome is Outcome.SPREAD
+    assert programme.app.load(ImprovementProject, project).pending_closure().outcome is Outcome.SPREAD
