@@ -437,6 +437,8 @@ def test_a_correction_changes_the_denominator_too(programme: Programme) -> None:
     programme.years_later(1)
     programme.run(PARTICIPANT, A.record_data, projects.RecordData, measure=measure, period="2031-W05", value="3",
                   n="10")
+    recorded = programme.app.load(MeasureSeries, measure).points["2031-W05"]
+    assert (recorded.value, recorded.n) == (3, 10)
     programme.run(PARTICIPANT, A.correct_data, projects.CorrectData, measure=measure, period="2031-W05", value="3",
                   n="12", reason="Two cases were missed")
     point = programme.app.load(MeasureSeries, measure).points["2031-W05"]
@@ -484,3 +486,25 @@ def test_a_closure_requested_carries_its_outcome_to_the_sponsor(programme: Progr
                             outcome="spread")
     assert programme.app.load(SignOff, request).outcome is Outcome.SPREAD
     assert programme.app.load(ImprovementProject, project).pending_closure().outcome is Outcome.SPREAD
+
+
+def test_what_a_participant_adds_is_stored_as_given_under_the_ids_the_application_gives(
+        programme: Programme, monkeypatch: pytest.MonkeyPatch) -> None:
+    given: list[UUID] = []
+    new_id = programme.app.new_id
+    monkeypatch.setattr(programme.app, "new_id", lambda: given.append(new_id()) or given[-1])
+    active = programme.active_project()
+    measure = programme.run(PARTICIPANT, A.add_measure, projects.AddMeasure, project=active.project,
+                            name="Genindlæggelser", kind="outcome", chart="p", definition="Andel pr. uge",
+                            frequency="week", direction="down", unit="%", target="5")
+    definition = programme.app.load(ImprovementProject, active.project).measure(measure)
+    assert (definition.unit, definition.target) == ("%", 5) and measure in given
+    node = programme.run(PARTICIPANT, A.add_driver, projects.AddDriver, project=active.project,
+                         change_idea="Tjekliste ved udskrivelse", under=programme.app.load(
+                             ImprovementProject, active.project).diagram.node(active.change_idea).parent_id)
+    assert programme.app.load(ImprovementProject, active.project).diagram.node(node).text == (
+        "Tjekliste ved udskrivelse") and node in given
+    first = programme.plan(active.project, active.change_idea)
+    programme.complete(first, decision="adapt")
+    second = programme.plan(active.project, active.change_idea, continues=first)
+    assert programme.app.load(PDSACycle, second).continues == first and {first, second} <= set(given)
