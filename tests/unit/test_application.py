@@ -50,10 +50,11 @@ def stored(programme: Programme) -> int:
 
 def test_the_first_person_needs_no_actor_and_must_be_an_administrator() -> None:
     fresh = Programme(memory_app())
-    with pytest.raises(Refused, match="must be an administrator"):
+    with pytest.raises(Refused, match=r"^the first person registered must be an administrator \(--role administrator\)$"):
         fresh.run(None, A.add_person, people.AddPerson, name="C", email="c@x.dk", role=["coach"])
     fresh.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])
-    with pytest.raises(PermissionDenied, match="needs an acting person"):
+    with pytest.raises(PermissionDenied,
+                       match="^this command needs an acting person: give --as PERSON or set PDSA_ACTOR$"):
         fresh.run(None, A.add_person, people.AddPerson, name="Eve", email="eve@x.dk", role=["administrator"])
 
 
@@ -508,3 +509,23 @@ def test_what_a_participant_adds_is_stored_as_given_under_the_ids_the_applicatio
     programme.complete(first, decision="adapt")
     second = programme.plan(active.project, active.change_idea, continues=first)
     assert programme.app.load(PDSACycle, second).continues == first and {first, second} <= set(given)
+
+
+def test_an_address_claimed_by_another_writer_at_the_same_moment_is_refused_and_nothing_stored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path / 'pdsa.sqlite'}")
+    this = Programme(open_application(settings, clock=SimulatedClock(MOMENT))).people()
+    other = Programme(open_application(settings, clock=SimulatedClock(MOMENT)))
+    monkeypatch.setattr(this.app, "_require_unclaimed", lambda email: None)  # it looked before the other saved
+    other.run(ADMIN, A.add_person, people.AddPerson, name="Bo", email="bo@x.dk", role=["coach"])
+    before = stored(this)
+    with pytest.raises(Refused, match="^that e-mail address was registered by someone else at the same moment$"):
+        this.run(ADMIN, A.add_person, people.AddPerson, name="Bo Andersen", email="BO@x.dk", role=["coach"])
+    assert stored(this) == before and this.app.person("bo@x.dk").name == "Bo"
+
+
+def test_a_project_and_an_enrolment_keep_what_the_administrator_wrote(programme: Programme) -> None:
+    project = programme.app.load(ImprovementProject, programme.project())
+    assert (project.title, project.problem) == ("Færre færdigbehandlingsdage", "Patienter venter.")
+    cohort = programme.app.load(Cohort, project.cohort_id)
+    assert cohort.enrolments[programme.app.person(PARTICIPANT).id].organisation == "Aarhus Universitetshospital"
