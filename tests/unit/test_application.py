@@ -50,7 +50,8 @@ def stored(programme: Programme) -> int:
 
 def test_the_first_person_needs_no_actor_and_must_be_an_administrator() -> None:
     fresh = Programme(memory_app())
-    with pytest.raises(Refused, match=r"^the first person registered must be an administrator \(--role administrator\)$"):
+    with pytest.raises(Refused,
+                       match=r"^the first person registered must be an administrator \(--role administrator\)$"):
         fresh.run(None, A.add_person, people.AddPerson, name="C", email="c@x.dk", role=["coach"])
     fresh.run(None, A.add_person, people.AddPerson, name="Ada", email=ADMIN, role=["administrator"])
     with pytest.raises(PermissionDenied,
