@@ -11,12 +11,22 @@ from uuid import UUID
 import pytest
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
-from pdsa_engine.aggregates.cohort import Cohort
+from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
 from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
-from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, Outcome, ProjectStatus, Role, SignOffStatus
+from pdsa_engine.aggregates.values import (
+    Actor,
+    ChartType,
+    Frequency,
+    Outcome,
+    ProjectStatus,
+    Region,
+    Role,
+    Sector,
+    SignOffStatus,
+)
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
@@ -36,6 +46,7 @@ from tests.builders import (
     Programme,
     memory_app,
     settings_for,
+    stamp,
 )
 
 
@@ -530,3 +541,50 @@ def test_a_project_and_an_enrolment_keep_what_the_administrator_wrote(programme:
     assert (project.title, project.problem) == ("Færre færdigbehandlingsdage", "Patienter venter.")
     cohort = programme.app.load(Cohort, project.cohort_id)
     assert cohort.enrolments[programme.app.person(PARTICIPANT).id].organisation == "Aarhus Universitetshospital"
+
+
+def test_a_cohort_name_is_taken_once_whatever_its_spacing_and_case(programme: Programme) -> None:
+    cohort = programme.cohort(name="Hold 2032")
+    assert programme.app.load(Cohort, cohort).name == "Hold 2032"
+    claim = programme.app.load(CohortNameClaim, CohortNameClaim.id_for("Hold 2032"))
+    assert claim.cohort_id == cohort
+    before = stored(programme)
+    with pytest.raises(Refused, match="^a cohort named 'hold  2032' already exists; give the new one another name$"):
+        programme.cohort(name=" hold  2032")
+    assert stored(programme) == before
+
+
+def test_a_cohort_name_claimed_by_another_writer_at_the_same_moment_is_refused_in_the_command_s_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path / 'pdsa.sqlite'}")
+    this = Programme(open_application(settings, clock=SimulatedClock(MOMENT))).people()
+    other = Programme(open_application(settings, clock=SimulatedClock(MOMENT)))
+    create, raced, mine = Cohort.create, [], []
+
+    def created_as_another_writer_claims_the_name(*args: Any) -> Cohort:
+        if not raced:  # after this command looked for the name, before it saved
+            raced.append(None)
+            raced[0] = other.cohort(name="Hold 2032")
+            mine.append(args[0])
+        return create(*args)
+
+    monkeypatch.setattr(Cohort, "create", created_as_another_writer_claims_the_name)
+    with pytest.raises(Refused, match="^a cohort named 'Hold 2032' already exists; give the new one another name$"):
+        this.cohort(name="Hold 2032")
+    assert this.app.load(CohortNameClaim, CohortNameClaim.id_for("Hold 2032")).cohort_id == raced[0]
+    assert mine[0] not in this.app.repository, "this writer's cohort was not stored without its name"
+
+
+def test_a_stale_write_is_refused_with_advice_and_stores_nothing(programme: Programme) -> None:
+    cohort = programme.cohort()
+    admin = programme.app.person(ADMIN)
+    seen_first, seen_second = programme.app.load(Cohort, cohort), programme.app.load(Cohort, cohort)
+    seen_first.set_quota(stamp(Role.ADMINISTRATOR, admin.id), Region.SYDDANMARK, Sector.MUNICIPAL, 3)
+    programme.app.save(seen_first)
+    seen_second.set_quota(stamp(Role.ADMINISTRATOR, admin.id), Region.SYDDANMARK, Sector.MUNICIPAL, 4)
+    before = stored(programme)
+    with pytest.raises(ConcurrentModification, match="^someone else changed this record at the same moment; "
+                                                     "nothing was saved — look again and retry$"):
+        programme.app.save(seen_second)
+    assert stored(programme) == before
+    assert programme.app.load(Cohort, cohort).quotas[(Region.SYDDANMARK, Sector.MUNICIPAL)] == 3
