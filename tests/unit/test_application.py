@@ -588,3 +588,21 @@ def test_a_stale_write_is_refused_with_advice_and_stores_nothing(programme: Prog
         programme.app.save(seen_second)
     assert stored(programme) == before
     assert programme.app.load(Cohort, cohort).quotas[(Region.SYDDANMARK, Sector.MUNICIPAL)] == 3
+
+
+def test_a_command_without_an_acting_person_says_how_to_give_one(programme: Programme) -> None:
+    with pytest.raises(PermissionDenied, match="^this command needs an acting person: give --as PERSON or set "
+                                               "PDSA_ACTOR$"):
+        programme.run(None, A.create_cohort, cohorts.CreateCohort, name="Hold 2040", start="2031-01-10",
+                      end="2031-12-12")
+
+
+def test_what_is_not_found_is_named_by_its_kind(programme: Programme) -> None:
+    missing = UUID(int=7)
+    with pytest.raises(NotFound, match=f"^no cohort has the id {missing}$"):
+        programme.app.load(Cohort, missing)
+    with pytest.raises(NotFound, match=f"^no AuditRecord has the id {missing}$"):  # a kind without a name of its own
+        programme.app.load(AuditRecord, missing)
+    project = programme.project()
+    with pytest.raises(NotFound, match=f"^no cycle has the id {project}$"):
+        programme.app.load(PDSACycle, project)
