@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from bench import figures
 from pdsa_engine.projections.spc import analyse
 
 
@@ -23,6 +24,6 @@ def report() -> None:
                 started = time.perf_counter()
                 analyse(chart, counts, n, direction="up")
                 times.append(time.perf_counter() - started)
-            cells.append(f"{chart} {min(times) * 1000:8.2f} ms")
+            cells.append(f"{chart} {figures.record(f'spc.{chart}.points_{size}_ms', min(times) * 1000):8.2f} ms")
         goal = "   (goal for 10,000 points: < 5 ms)" if size == 10_000 else ""
         print(f"  {size:>9,} points: " + "   ".join(cells) + goal)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pdsa_engine
+from bench import figures as bench_figures
 from pdsa_engine.demo import DEMO_ADMINISTRATOR
 
 REPEATS = 7
@@ -84,7 +85,7 @@ def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def report(repeats: int = REPEATS) -> dict[str, Any]:
+def report(repeats: int = REPEATS) -> None:
     print(f"\nCLI start-up (whole processes, best and median of {repeats}, interleaved; seconds)")
     work = Path(tempfile.mkdtemp(prefix="pdsa-bench-startup-"))
     env, participant, project = demo_database(work)
@@ -133,7 +134,15 @@ def report(repeats: int = REPEATS) -> dict[str, Any]:
               f"{read:.3f} s, {_verdict(read, READ_GOAL)}")
     if figures["project_bytecode_on_disk"]:
         print("  (the project's .pyc files exist beside its sources: \"compiled\" read them too)")
-    return figures
+    for mode in MODES:
+        for label, found in figures[mode].items():
+            for name, value in found.items():
+                bench_figures.record(f"startup.{mode}.{_slug(label)}.{name}_s", value)
+
+
+def _slug(label: str) -> str:
+    """"pdsa project show (read)" → "pdsa_project_show_read"."""
+    return "_".join("".join(c if c.isalnum() else " " for c in label).split())
 
 
 def _verdict(measured: float, goal: float) -> str:

@@ -212,6 +212,9 @@ def busy_cohort(programme: Programme, projects: int, cycles_per_project: int, po
             command(me, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Dagene faldt som forudsagt")
             command(me, A.act_cycle, cycles.ActCycle, cycle=cycle, decision="adapt")
             previous = cycle
+        last_year = 2031 + points_per_project // 52
+        if last_year >= programme.clock.now().year:  # years of weekly data: their weeks must have begun
+            programme.years_later(last_year - programme.clock.now().year + 1)
         for week in range(1, points_per_project + 1):
             year, number = 2031 + (week - 1) // 52, (week - 1) % 52 + 1
             command(me, A.record_data, projects_.RecordData, measure=measure, period=f"{year}-W{number:02d}",
