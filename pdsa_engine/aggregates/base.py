@@ -5,8 +5,8 @@ private ``@event`` method, whose body assigns and nothing else (it re-runs on ev
 records ``by`` (an Actor: person and role) and its ``timestamp`` is the command's moment from the
 application's clock, so that simulated time (the demo) and replay at a moment mean something.
 
-Aggregate state is immutable values (frozen dataclasses, tuples, frozensets) or containers that an ``@event``
-body replaces whole (``self.points = {**self.points, ...}``), never changes in place. That makes a shallow copy
+Aggregate state is immutable values (frozen dataclasses, tuples, frozensets, persistent maps) or containers that
+an ``@event`` body replaces whole (``self.quotas = {**self.quotas, ...}``), never changes in place. That makes a shallow copy
 a safe copy, which is what the application hands out from its aggregate cache.
 """
 

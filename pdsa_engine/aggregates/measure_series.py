@@ -13,6 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import event
+from immutables import Map
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
 from pdsa_engine.aggregates.periods import canonical_period, check_recordable, period_start
@@ -50,7 +51,9 @@ class MeasureSeries(PdsaAggregate):
         self.participant_id = participant_id
         self.chart = ChartType(chart)
         self.frequency = Frequency(frequency)
-        self.points: dict[str, DataPoint] = {}
+        # A persistent map: recording a point shares every other point with the state before, so an event costs
+        # what it changes, not the size of the series (a weekly measure gains a point a week for years).
+        self.points: Map[str, DataPoint] = Map()
         self.phases: tuple[str, ...] = ()  # periods where a new part of the chart starts
         self.baseline: int | None = None  # the first points that fix the centre line and limits
 
@@ -65,7 +68,7 @@ class MeasureSeries(PdsaAggregate):
 
     @event("PointRecorded")
     def _recorded(self, by: Actor, timestamp: datetime, period: str, value: Decimal, n: Decimal | None) -> None:
-        self.points = {**self.points, period: DataPoint(period, value, n)}
+        self.points = self.points.set(period, DataPoint(period, value, n))
 
     def correct(self, stamp: Stamp, period: str, value: Decimal, n: Decimal | None, reason: str) -> None:
         self._require_participant(stamp)
@@ -82,7 +85,7 @@ class MeasureSeries(PdsaAggregate):
         self, by: Actor, timestamp: datetime, period: str, value: Decimal, n: Decimal | None, reason: str
     ) -> None:
         previous = self.points[period]
-        self.points = {**self.points, period: DataPoint(period, value, n, previous.corrections + 1)}
+        self.points = self.points.set(period, DataPoint(period, value, n, previous.corrections + 1))
 
     def redefine(self, stamp: Stamp, chart: ChartType, frequency: Frequency) -> None:
         """Follows a change of the measure's definition; refused when the data recorded so far would not fit."""

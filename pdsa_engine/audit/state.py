@@ -6,6 +6,8 @@ there when a log is shown, so that erasing a person never leaves copies in the a
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
+from copy import copy
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +15,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 from uuid import UUID
+
+from immutables import Map
 
 PERSONAL = frozenset({"name", "email"})
 _IDENTIFYING = ("id", "measure_id", "meeting_id", "node_id", "period")
@@ -23,7 +27,7 @@ def flatten(aggregate: Any) -> dict[str, str]:
     """The state of an aggregate (or of a replayed view) as flat, comparable text values."""
     flat: dict[str, str] = {}
     personal = type(aggregate).__name__ == "Person"
-    items = aggregate.items() if isinstance(aggregate, dict) else vars(aggregate).items()
+    items = aggregate.items() if isinstance(aggregate, Mapping) else vars(aggregate).items()
     for name, value in items:
         if name in _HIDDEN or (personal and name in PERSONAL):
             continue
@@ -31,17 +35,69 @@ def flatten(aggregate: Any) -> dict[str, str]:
     return flat
 
 
-def changed_fields(before: Any, after: Any) -> list[dict[str, str | None]]:
+def changed_fields(before: Any, after: Any,
+                   touched: Mapping[str, Collection[Any]] | None = None) -> list[dict[str, str | None]]:
     """The same as differences(flatten(before), flatten(after)), walking only the parts of the two states that
     are not the very same objects. Aggregates change copy-on-write, so whatever an event left alone is shared
-    between before and after; a series of hundreds of points is not walked again for every point added."""
+    between before and after; a series of hundreds of points is not walked again for every point added.
+    `touched` names, per field holding a map, the only keys whose values may differ (applied() knows them)."""
     old: dict[str, str] = {}
     new: dict[str, str] = {}
-    _compare("", _top_level(before), _top_level(after), old, new)
+    _compare("", _top_level(before), _top_level(after), old, new, touched or {})
     return differences(old, new)
 
 
+def applied(domain_event: Any, before: Any) -> tuple[Any, list[dict[str, str | None]]]:
+    """An event applied to a shallow copy of an aggregate's state (never to the state itself), and the fields it
+    changed. The persistent maps of the state are watched while the event runs, so that the keys it sets are
+    known: a series of thousands of points is then compared at the point the event recorded, not walked whole.
+    Whatever the event does to a map other than setting keys on it, that map is compared whole."""
+    if before is None:
+        after = domain_event.mutate(None)
+        return after, changed_fields(None, after)
+    state = copy(before)
+    watched = {name: _Watched(value) for name, value in vars(state).items() if type(value) is Map}
+    vars(state).update(watched)
+    after = domain_event.mutate(state)
+    touched = {}
+    for name, value in vars(after).items():
+        if isinstance(value, _Watched):  # left as it was (or copied under another name): the map itself
+            vars(after)[name] = value.inner
+        elif name in watched and value is watched[name].result and not watched[name].opaque:
+            touched[name] = watched[name].noted
+    return after, changed_fields(before, after, touched)
+
+
+class _Watched(Mapping[Any, Any]):
+    """A persistent map while one event is applied: reads pass through, and set() notes its key."""
+
+    def __init__(self, inner: Map[Any, Any]) -> None:
+        self.inner = inner
+        self.noted: set[Any] = set()  # the keys set() was given
+        self.result: Map[Any, Any] | None = None
+        self.opaque = False  # something other than set() was asked of the map: compare it whole
+
+    def set(self, key: Any, value: Any) -> Map[Any, Any]:
+        self.noted.add(key)
+        self.result = self.inner.set(key, value)
+        return self.result
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.inner[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def __getattr__(self, name: str) -> Any:  # delete(), update(), mutate(): whatever they do, it is not noted
+        self.opaque = True
+        return getattr(self.inner, name)
+
+
 _MISSING = object()
+_MAPS = (dict, Map)
 
 
 def _top_level(aggregate: Any) -> dict[str, Any]:
@@ -53,22 +109,25 @@ def _top_level(aggregate: Any) -> dict[str, Any]:
             if name not in _HIDDEN and not (personal and name in PERSONAL)}
 
 
-def _compare(path: str, old: Any, new: Any, old_flat: dict[str, str], new_flat: dict[str, str]) -> None:
+def _compare(path: str, old: Any, new: Any, old_flat: dict[str, str], new_flat: dict[str, str],
+             touched: Mapping[str, Collection[Any]]) -> None:
     if old is new:
         return
-    if type(old) is dict and type(new) is dict:
-        # Only the keys whose values are not the very same object: a dict of hundreds of data points gains one.
-        changed = [key for key, value in old.items() if new.get(key, _MISSING) is not value]
-        changed += [key for key in new.keys() - old.keys()]
+    if type(old) is type(new) and type(old) in _MAPS:
+        if path in touched:  # only these keys can differ
+            changed: list[Any] = list(touched[path])
+        else:  # only the keys whose values are not the very same object: a dict of hundreds of data points gains one
+            changed = [key for key, value in old.items() if new.get(key, _MISSING) is not value]
+            changed += [key for key in new if key not in old]
         for key in changed:
             _compare(f"{path}.{_scalar(key)}" if path else key, old.get(key, _MISSING), new.get(key, _MISSING),
-                     old_flat, new_flat)
+                     old_flat, new_flat, touched)
         return
     old_parts, new_parts = _parts(old), _parts(new)
     if old_parts is not None and new_parts is not None and type(old) is type(new):
         for key in old_parts.keys() | new_parts.keys():
             _compare(f"{path}.{key}", old_parts.get(key, _MISSING), new_parts.get(key, _MISSING),
-                     old_flat, new_flat)
+                     old_flat, new_flat, touched)
         return
     if old is not _MISSING:
         _walk(path, old, old_flat)
@@ -106,7 +165,7 @@ def _walk(path: str, value: Any, flat: dict[str, str]) -> None:
     elif (names := _field_names(type(value))) is not None:
         for name in names:
             _walk(f"{path}.{name}", getattr(value, name), flat)
-    elif isinstance(value, dict):
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             _walk(f"{path}.{_scalar(key)}", item, flat)
     elif isinstance(value, (list, tuple)):

@@ -1,11 +1,17 @@
 """The audit log view: every event of every aggregate as a line — when, who and in which role, the project it
 belongs to, the reason given, and the fields it changed as old → new, computed from the aggregate's state just
-before and just after the event (not a dump of the event). Sentences and names are added when it is read."""
+before and just after the event (not a dump of the event). Sentences and names are added when it is read.
+
+The view keeps the state it has seen of each aggregate (its state after the last event the view applied), so each
+event is decoded once and applied once, and compared where it changed the state: a rebuild reads the log in one
+pass, and catching up one new point of a long series costs what the point changed. A state not at hand (a new
+process, or one pushed out of the cache) is loaded at the version just before the event.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
-from copy import copy
 from typing import Any
 from uuid import UUID
 
@@ -14,10 +20,11 @@ from sqlalchemy.engine import Connection
 
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.audit.sentences import EVENT_NAMES, PERSON_FIELDS, PERSON_LISTS
-from pdsa_engine.audit.state import PERSONAL, changed_fields
+from pdsa_engine.audit.state import PERSONAL, applied
 from pdsa_engine.projections.runner import Change, View
 from pdsa_engine.projections.store import METADATA, dumps, upsert
-from pdsa_engine.stores import select_histories
+
+SEEN_STATES = 20_000  # aggregates whose latest state the view keeps at hand; beyond them, the least recent go
 
 AUDIT = Table(
     "view_audit", METADATA,
@@ -41,12 +48,12 @@ class AuditLogView(View):
 
     def __init__(self, app: PdsaApplication) -> None:
         self.app = app
+        self._seen: OrderedDict[str, Any] = OrderedDict()  # aggregate id → its state at the last event applied
 
     def apply(self, connection: Connection, changes: Sequence[Change]) -> None:
-        states = self._states(changes)
         rows = []
         for change in changes:
-            changed, project_id = states[(change.aggregate_id, change.version)]
+            changed, project_id = self._applied(change)
             personal = change.name.startswith("Person.")
             data = {k: v for k, v in change.data.items()
                     if k != "originator_topic" and not (personal and k in PERSONAL)}
@@ -65,27 +72,23 @@ class AuditLogView(View):
             })
         upsert(connection, AUDIT, rows, "position")
 
-    def _states(self, changes: Sequence[Change]) -> dict[tuple[str, int], tuple[list[Any], str | None]]:
-        """For each event: the fields it changed and its project, replaying each aggregate once per batch, all
-        of their histories read in one query."""
-        versions: dict[str, list[int]] = {}
-        for change in changes:
-            versions.setdefault(change.aggregate_id, []).append(change.version)
-        histories = select_histories(self.app.recorder, [UUID(aggregate_id) for aggregate_id in versions])
-        found: dict[tuple[str, int], tuple[list[Any], str | None]] = {}
-        for aggregate_id, numbers in versions.items():
-            first, last = min(numbers), max(numbers)
-            aggregate = None
-            for stored in histories[UUID(aggregate_id)]:
-                if stored.originator_version > last:  # stored after this batch's end: a later batch's
-                    break
-                before = aggregate
-                domain_event = self.app.mapper.to_domain_event(stored)
-                aggregate = domain_event.mutate(copy(before) if before is not None else None)
-                if stored.originator_version >= first:
-                    found[(aggregate_id, stored.originator_version)] = (changed_fields(before, aggregate),
-                                                                        _project_of(aggregate))
-        return found
+    def _applied(self, change: Change) -> tuple[list[Any], str | None]:
+        """The fields one event changed, and the project its aggregate belongs to."""
+        before = self._state_before(change)
+        after, changed = applied(self.app.mapper.to_domain_event(change.stored), before)
+        self._seen[change.aggregate_id] = after
+        self._seen.move_to_end(change.aggregate_id)
+        if len(self._seen) > SEEN_STATES:
+            self._seen.popitem(last=False)
+        return changed, _project_of(after)
+
+    def _state_before(self, change: Change) -> Any:
+        if change.version == 1:
+            return None
+        seen = self._seen.get(change.aggregate_id)
+        if seen is not None and seen.version == change.version - 1:
+            return seen
+        return self.app.repository.get(UUID(change.aggregate_id), version=change.version - 1)
 
 
 def _project_of(aggregate: Any) -> str | None:

@@ -14,7 +14,7 @@ from sqlalchemy import Column, select
 from sqlalchemy.engine import Connection
 
 from pdsa_engine.projections.dashboard import COHORTS, PROJECTS
-from pdsa_engine.projections.series import SERIES, SERIES_CYCLES, ordered_points
+from pdsa_engine.projections.series import SERIES, SERIES_CYCLES, analysed, ordered_points
 from pdsa_engine.projections.spc import public_shape
 from pdsa_engine.projections.store import ViewStore
 
@@ -30,15 +30,17 @@ def series(store: ViewStore, measure_id: str) -> dict[str, Any] | None:
         cycles = [json.loads(r) for r in connection.execute(
             select(SERIES_CYCLES.c.document).where(SERIES_CYCLES.c.project_id == document.get("project_id"))
         ).scalars()]
+        points = ordered_points(connection, [measure_id])[measure_id]
+    analysis, latest_signal = analysed(document, points)
     annotations = [
         {"cycle_id": c["cycle_id"], "objective": c["objective"], "start": c["start"], "end": c["end"],
          "phase": c["phase"], "decision": c["decision"], "decided_at": c["decided_at"]}
         for c in sorted(cycles, key=lambda c: (c["start"], c["cycle_id"])) if measure_id in c["measure_ids"]
     ]
     return {
-        "measure_id": measure_id, **{k: v for k, v in document.items() if k not in ("points", "spc")},
-        "points": ordered_points(document),
-        "spc": public_shape(document["spc"]) if document.get("spc") else None,
+        "measure_id": measure_id, **document, "latest_signal": latest_signal,
+        "points": points,
+        "spc": public_shape(analysis) if analysis else None,
         "annotations": annotations,
     }
 
@@ -75,8 +77,11 @@ def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: dat
             select(PROJECTS.c.document).where(PROJECTS.c.cohort_id == cohort_id).order_by(PROJECTS.c.project_id)
         ).scalars()]
         measure_ids = [m for p in projects for m in p["measure_ids"]]
-        signals = {r.measure_id: json.loads(r.document).get("latest_signal") for r in connection.execute(
+        documents = {r.measure_id: json.loads(r.document) for r in connection.execute(
             select(SERIES.c.measure_id, SERIES.c.document).where(SERIES.c.measure_id.in_(measure_ids)))}
+        points = ordered_points(connection, list(documents))
+    # Each series is analysed as it is read: the analysis of every point so far is what its latest signal needs.
+    signals = {m: analysed(document, points[m])[1] for m, document in documents.items()}
     person = _people(name_of)
     return {
         "id": cohort["cohort_id"], "name": cohort["name"], "start": cohort["start"], "end": cohort["end"],

@@ -36,6 +36,7 @@ class Change(NamedTuple):
     at: str
     by: dict[str, str] | None
     data: dict[str, Any]
+    stored: Any  # the Notification itself, for a view that needs the domain event
 
 
 class View(ABC):
@@ -78,12 +79,11 @@ class Projections:
                 break
             changes = [_change(n, name) for n in notifications if (name := _name(n.topic)) in wanted]
             last = notifications[-1].id
-            for view in views:
-                if positions[view.name] >= last:
-                    continue
-                mine = [c for c in changes if c.position > positions[view.name] and c.name in view.handles]
-                if self._write(view, positions[view.name], last, mine):
-                    processed[view.name] += len(mine)
+            behind = [view for view in views if positions[view.name] < last]
+            moved = self._write(behind, positions, last, changes)
+            for view in behind:
+                if view.name in moved:
+                    processed[view.name] += moved[view.name]
                     positions[view.name] = last
                 else:  # another process moved this view on: take up from where it is now
                     positions[view.name] = self.store.positions()[view.name]
@@ -100,14 +100,23 @@ class Projections:
                 self.store.reset(connection, view)
         return self.catch_up([v.name for v in views], batch=REBUILD_BATCH, progress=progress)
 
-    def _write(self, view: View, was: int, to: int, changes: list[Change]) -> bool:
+    def _write(self, views: list[View], positions: dict[str, int], to: int,
+               changes: list[Change]) -> dict[str, int]:
+        """Moves every view from its position to `to` with its share of the batch, all in one transaction (one
+        commit for the batch, not one per view). A view another process has already moved on is left out:
+        its position is compare-and-set before its rows are written. Returns how many events each view
+        that moved applied."""
+        moved = {}
         with self.store.engine.begin() as connection:
-            if not self.store.advance(connection, view.name, was, to):
-                connection.rollback()
-                return False
-            if changes:
-                view.apply(connection, changes)
-        return True
+            for view in views:
+                was = positions[view.name]
+                if not self.store.advance(connection, view.name, was, to):
+                    continue
+                mine = [c for c in changes if c.position > was and c.name in view.handles]
+                if mine:
+                    view.apply(connection, mine)
+                moved[view.name] = len(mine)
+        return moved
 
 
 def _name(topic: str) -> str:
@@ -118,7 +127,7 @@ def _name(topic: str) -> str:
 def _change(notification: Any, name: str) -> Change:
     data = _DECODER.raw_decode(notification.state.decode())[0]
     return Change(notification.id, str(notification.originator_id), notification.originator_version, name,
-                  data.pop("timestamp"), data.pop("by", None), data)
+                  data.pop("timestamp"), data.pop("by", None), data, notification)
 
 
 def _plain(value: dict[str, Any]) -> Any:

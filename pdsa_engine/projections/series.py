@@ -1,6 +1,11 @@
-"""The series view: every measure's data points as currently known (corrections applied), its SPC analysis
-with the measure's chart type, direction, target, phases and baseline, and the PDSA cycles that name it
-(their test period as a band, their decision as a marker)."""
+"""The series view: every measure's data points as currently known (corrections applied), with the measure's
+chart type, direction, target, phases and baseline, and the PDSA cycles that name it (their test period as a
+band, their decision as a marker).
+
+A point is a row of its own, so that catching up a new point writes that row and nothing else, however long the
+series. The SPC analysis is not stored: every new point moves the centre line and limits of the whole chart, so
+it is worked out from the points when the series is read (analysed()), which reads them anyway.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, String, Table, Text
+from sqlalchemy import Column, Integer, String, Table, Text, select, tuple_
 from sqlalchemy.engine import Connection
 
 from pdsa_engine.aggregates.periods import period_start
@@ -25,6 +30,15 @@ SERIES = Table(
     Column("project_id", String(36), index=True),
     Column("document", Text, nullable=False),
 )
+POINTS = Table(
+    "view_series_points", METADATA,
+    Column("measure_id", String(36), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("start", String(10), nullable=False),  # the period's first day: the points' order
+    Column("value", Text, nullable=False),  # decimals as text, exactly as recorded
+    Column("n", Text),
+    Column("corrections", Integer, nullable=False),
+)
 SERIES_CYCLES = Table(
     "view_series_cycles", METADATA,
     Column("cycle_id", String(36), primary_key=True),
@@ -36,8 +50,8 @@ _DEFINITION = ("name", "kind", "definition", "unit", "chart", "frequency", "dire
 
 class SeriesView(View):
     name = "series"
-    version = 2
-    tables = (SERIES, SERIES_CYCLES)
+    version = 3
+    tables = (SERIES, POINTS, SERIES_CYCLES)
     handles = frozenset({
         "ImprovementProject.MeasureDefined", "ImprovementProject.MeasureRedefined", "MeasureSeries.Opened",
         "MeasureSeries.PointRecorded", "MeasureSeries.PointCorrected", "MeasureSeries.Redefined",
@@ -51,17 +65,28 @@ class SeriesView(View):
         series = load_documents(connection, SERIES, "measure_id", set(targets))
         cycles = load_documents(connection, SERIES_CYCLES, "cycle_id",
                                 {c.aggregate_id for c, t in zip(changes, targets) if t is None})
+        corrected = {(t, c.data["period"]) for c, t in zip(changes, targets) if c.name == "MeasureSeries.PointCorrected"}
+        points = _stored_points(connection, corrected)
+        described = set()  # the series whose own document changed, not only their points
         for change, measure_id in zip(changes, targets):
             if measure_id is None:
                 _apply_to_cycle(cycles, change)
+                continue
+            document = series.setdefault(measure_id, {"phases": []})
+            if change.name in _POINT_EVENTS:
+                _apply_to_point(points, measure_id, document, change)
             else:
-                _apply_to_series(series.setdefault(measure_id, {"points": {}, "phases": []}), change)
-        for document in series.values():
-            document["spc"], document["latest_signal"] = _analyse(document)
-        upsert(connection, SERIES, [{"measure_id": k, "project_id": d.get("project_id"), "document": dumps(d)}
-                                    for k, d in series.items()], "measure_id")
+                _apply_to_series(document, change)
+                described.add(measure_id)
+        upsert(connection, SERIES, [{"measure_id": k, "project_id": series[k].get("project_id"),
+                                     "document": dumps(series[k])} for k in sorted(described)], "measure_id")
+        upsert(connection, POINTS, [{"measure_id": m, "period": period, **point}
+                                    for (m, period), point in points.items()], ("measure_id", "period"))
         upsert(connection, SERIES_CYCLES, [{"cycle_id": k, "project_id": d["project_id"], "document": dumps(d)}
                                            for k, d in cycles.items()], "cycle_id")
+
+
+_POINT_EVENTS = frozenset({"MeasureSeries.PointRecorded", "MeasureSeries.PointCorrected"})
 
 
 def _measure_of(change: Change) -> str | None:
@@ -71,15 +96,28 @@ def _measure_of(change: Change) -> str | None:
     return change.data["measure_id"] if change.name.startswith("ImprovementProject.") else None
 
 
+def _stored_points(connection: Connection, keys: set[tuple[str | None, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The stored rows of the points a batch corrects: a correction counts on from what is stored."""
+    if not keys:
+        return {}
+    rows = connection.execute(select(POINTS).where(tuple_(POINTS.c.measure_id, POINTS.c.period).in_(sorted(keys))))
+    return {(row.measure_id, row.period): {"start": row.start, "value": row.value, "n": row.n,
+                                           "corrections": row.corrections} for row in rows}
+
+
+def _apply_to_point(points: dict[tuple[str, str], dict[str, Any]], measure_id: str, document: dict[str, Any],
+                    change: Change) -> None:
+    data = change.data
+    previous = points.get((measure_id, data["period"]))
+    points[(measure_id, data["period"])] = {
+        "value": data["value"], "n": data["n"], "corrections": previous["corrections"] + 1 if previous else 0,
+        "start": previous["start"] if previous else _start_of(data["period"], document.get("frequency", "week")),
+    }
+
+
 def _apply_to_series(document: dict[str, Any], change: Change) -> None:
     data, event = change.data, change.name[change.name.index(".") + 1:]
-    if event == "PointRecorded" or event == "PointCorrected":  # by far the most frequent: first
-        previous = document["points"].get(data["period"])
-        document["points"][data["period"]] = {
-            "value": data["value"], "n": data["n"], "corrections": previous["corrections"] + 1 if previous else 0,
-            "start": previous["start"] if previous else _start_of(data["period"], document.get("frequency", "week")),
-        }
-    elif event in ("MeasureDefined", "MeasureRedefined"):
+    if event in ("MeasureDefined", "MeasureRedefined"):
         document.update({key: data[key] for key in _DEFINITION})
         document["project_id"] = change.aggregate_id
     elif event in ("Opened", "Redefined"):
@@ -119,13 +157,23 @@ def _start_of(period: str, frequency: str) -> str:
     return period_start(period, Frequency(frequency)).isoformat()
 
 
-def ordered_points(document: dict[str, Any]) -> list[dict[str, Any]]:
-    points = [{"period": period, **point} for period, point in document["points"].items()]
-    return sorted(points, key=lambda p: p["start"])
+def ordered_points(connection: Connection, measure_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The points of several series, each in time order (a measure without points has none)."""
+    found: dict[str, list[dict[str, Any]]] = {measure_id: [] for measure_id in measure_ids}
+    if not found:
+        return found
+    rows = connection.execute(select(POINTS).where(POINTS.c.measure_id.in_(sorted(found)))
+                              .order_by(POINTS.c.measure_id, POINTS.c.start))
+    for row in rows:
+        found[row.measure_id].append({"period": row.period, "value": row.value, "n": row.n,
+                                      "corrections": row.corrections, "start": row.start})
+    return found
 
 
-def _analyse(document: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    points = ordered_points(document)
+def analysed(document: dict[str, Any], points: list[dict[str, Any]]) -> tuple[dict[str, Any] | None,
+                                                                              dict[str, Any] | None]:
+    """The SPC analysis of a series (its points in time order) and its latest signal, or (None, None) where
+    it cannot be charted yet."""
     chart = document.get("chart")
     if not points or chart is None:
         return None, None

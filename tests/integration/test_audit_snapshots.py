@@ -87,7 +87,8 @@ def test_a_changed_forged_or_moved_snapshot_is_named_by_verify_and_never_used(da
     # Changed: a believable state (a real snapshot with one value altered), written over the stored one.
     snapshot = pickle.loads(db.run("SELECT state FROM audit_snapshots WHERE version = ?", 2 * EVERY)[0][0])
     first = next(iter(snapshot.state["points"]))
-    snapshot.state["points"][first] = type(snapshot.state["points"][first])(first, 999, None)
+    points = snapshot.state["points"]
+    snapshot.state["points"] = points.set(first, type(points[first])(first, 999, None))
     db.run("UPDATE audit_snapshots SET state = ? WHERE version = ?", pickle.dumps(snapshot), 2 * EVERY)
     # Forged: a copy claiming another version. Moved: the other snapshot claimed for the project.
     db.run("INSERT INTO audit_snapshots SELECT aggregate_id, ?, position, at, format, state, seal "

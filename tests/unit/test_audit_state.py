@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+import pytest
+from immutables import Map
+
 from pdsa_engine.aggregates.charter import Meeting
 from pdsa_engine.aggregates.values import MeetingKind, Region, Role, Sector
-from pdsa_engine.audit.state import differences, flatten
+from pdsa_engine.audit.state import applied, differences, flatten
 
 MEETING, PERSON = UUID(int=1), UUID(int=2)
 
@@ -40,3 +44,56 @@ def test_a_state_is_shown_field_by_field_as_paths_and_texts() -> None:
 def test_an_empty_field_and_a_missing_one_are_alike_and_a_change_is_old_to_new() -> None:
     assert differences({"aim": "", "title": "Old"}, {"title": "New", "coach": "Kim"}) == [
         {"field": "coach", "old": None, "new": "Kim"}, {"field": "title", "old": "Old", "new": "New"}]
+
+
+class _Series:
+    """A state with a persistent map, and events as applied() receives them: objects with mutate()."""
+
+    def __init__(self, points: Map[str, int]) -> None:
+        self.points = points
+        self.version = 1
+
+
+class _Event:
+    def __init__(self, body: Callable[[_Series], None]) -> None:
+        self.body = body
+
+    def mutate(self, state: _Series) -> _Series:
+        self.body(state)
+        state.version += 1
+        return state
+
+
+POINTS = Map({f"2031-W{week:02d}": week for week in range(1, 40)})
+
+
+def _set_one(state: _Series) -> None:
+    state.points = state.points.set("2031-W40", 40)
+
+
+def _rebuilt_whole(state: _Series) -> None:  # another map altogether, one point changed
+    state.points = Map({**state.points, "2031-W03": 33})
+
+
+def _deleted(state: _Series) -> None:  # delete(): not noted, so the map is compared whole
+    state.points = state.points.delete("2031-W05")
+
+
+def _copied(state: _Series) -> None:  # the map left as it was, and kept under another name too
+    state.also = state.points
+
+
+def _set_then_chained(state: _Series) -> None:  # the second set() is on the real map, not the watched one
+    state.points = state.points.set("2031-W40", 40).set("2031-W07", 70)
+
+
+@pytest.mark.parametrize("body", [_set_one, _rebuilt_whole, _deleted, _copied, _set_then_chained])
+def test_an_event_s_changes_to_a_persistent_map_are_found_however_it_made_them(body: Callable[[_Series], None]) -> None:
+    before = _Series(POINTS)
+    after, changes = applied(_Event(body), before)
+    assert before.points is POINTS and before.version == 1, "the state before is never changed"
+    assert all(type(value) is Map for value in vars(after).values() if isinstance(value, Mapping)), \
+        "no watched stand-in is left in the state"
+    assert changes == differences(flatten(before), flatten(after))
+    assert any(change["field"].startswith("points.") for change in changes) is (body is not _copied)
+    assert flatten(after) == flatten(_Event(body).mutate(_Series(POINTS)))
