@@ -73,9 +73,10 @@ def events_of(app: A, project_id: UUID) -> int:
 
 
 def replay_report(label: str, database: str, urls: Callable[[str], str]) -> None:
-    print(f"\n{label}: audit replay of one project (best of 5; 'now' and at its middle version)")
+    print(f"\n{label}: audit replay of one project (best of 5; 'now' and at its middle version; without snapshots, "
+          "and with those the views took as the history grew)")
     print(f"  {'events':>8}{'snapshots':>11}{'now, none':>12}{'now, with':>12}{'middle, none':>15}"
-          f"{'middle, with':>15}{'checkpoint':>12}")
+          f"{'middle, with':>15}{'catch-up':>10}{'checkpoint':>12}")
     for size in (1_000, 10_000):
         url = urls(f"replay{size}")
         app = database_app(url)
@@ -88,14 +89,19 @@ def replay_report(label: str, database: str, urls: Callable[[str], str]) -> None
         now_plain = best(lambda: plain.project(project), 5)  # noqa: B023 - called at once
         middle_plain = best(lambda: plain.project(project, version=middle), 5)  # noqa: B023
         started = time.perf_counter()
-        _, _, taken = audit.checkpoint(ADMIN, None)
+        views.catch_up()  # the views, and with them the snapshots taken as the history grew
+        caught_up = time.perf_counter() - started
+        taken = audit.snapshots.count()  # type: ignore[union-attr]
+        started = time.perf_counter()
+        audit.checkpoint(ADMIN, None)
         checkpoint = time.perf_counter() - started
         now_with = best(lambda: audit.replayer.project(project), 5)  # noqa: B023
         middle_with = best(lambda: audit.replayer.project(project, version=middle), 5)  # noqa: B023
         same = audit.replayer.project(project) == plain.project(project)
         prefix = f"replay.{database}.events_{size}"
-        # What a user gets today: no snapshot unless `audit checkpoint` has been run.
-        figures.record(f"{prefix}_ms", now_plain * 1000)
+        # What a user gets: the snapshots the views took as the history grew.
+        figures.record(f"{prefix}_ms", now_with * 1000)
+        figures.record(f"{prefix}.catch_up_ms", caught_up * 1000)
         figures.record(f"{prefix}.events", events_of(app, project))
         figures.record(f"{prefix}.without_snapshots_ms", now_plain * 1000)
         figures.record(f"{prefix}.with_snapshots_ms", now_with * 1000)
@@ -103,7 +109,8 @@ def replay_report(label: str, database: str, urls: Callable[[str], str]) -> None
         figures.record(f"{prefix}.middle_with_snapshots_ms", middle_with * 1000)
         figures.record(f"{prefix}.checkpoint_ms", checkpoint * 1000)
         print(f"  {events_of(app, project):>8}{taken:>11}{now_plain * 1000:>10.0f}ms{now_with * 1000:>10.0f}ms"
-              f"{middle_plain * 1000:>13.0f}ms{middle_with * 1000:>13.0f}ms{checkpoint * 1000:>10.0f}ms"
+              f"{middle_plain * 1000:>13.0f}ms{middle_with * 1000:>13.0f}ms{caught_up * 1000:>8.0f}ms"
+              f"{checkpoint * 1000:>10.0f}ms"
               + ("" if same else "   (REPLAYS DIFFER)"))
         views.store.close()
         app.close()

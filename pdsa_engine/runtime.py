@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # each `pdsa` call imports only what its command opens (see b
     from pdsa_engine.audit.keys import AuditKey
     from pdsa_engine.clock import Clock
     from pdsa_engine.projections.runner import Projections, View
+    from pdsa_engine.projections.store import ViewStore
 
 ApplicationFactory = Callable[[Settings], "PdsaApplication"]
 
@@ -112,18 +113,24 @@ def open_projections(app: PdsaApplication, settings: Settings) -> Projections:
     from pdsa_engine.projections.store import open_store
 
     try:
-        return Projections(app, open_store(settings), default_views(app))
+        store = open_store(settings)
+        return Projections(app, store, default_views(app, store))
     except SQLAlchemyError as problem:
         raise DatabaseUnavailable(f"cannot open the views in {settings.describe()}: {problem}") from None
 
 
-def default_views(app: PdsaApplication) -> list[View]:
+def default_views(app: PdsaApplication, store: ViewStore) -> list[View]:
+    from pdsa_engine.audit.growing import GrowingHistories
+    from pdsa_engine.audit.snapshots import SealedSnapshots
     from pdsa_engine.projections.audit_log import AuditLogView
     from pdsa_engine.projections.dashboard import DashboardView
     from pdsa_engine.projections.people import PeopleView
     from pdsa_engine.projections.series import SeriesView
 
-    return [SeriesView(), DashboardView(), PeopleView(), AuditLogView(app)]
+    # The key that seals each new event also seals the snapshots, and checks them before one is used.
+    snapshots = SealedSnapshots(store.engine, app.recorder, app.recorder.sealer)
+    return [SeriesView(), DashboardView(), PeopleView(), AuditLogView(app, snapshots),
+            GrowingHistories(app, snapshots)]
 
 
 def is_empty(app: PdsaApplication) -> bool:

@@ -44,6 +44,10 @@ class AuditKey:
         seals from ever being taken for a link's seal."""
         return hmac.digest(self._mac_key, b"snapshot\0" + digest, "sha256")
 
+    def seal_verified(self, position: int, link: bytes) -> bytes:
+        """Seals "the chain was verified up to this position, where its link is this" (growing.py)."""
+        return hmac.digest(self._mac_key, b"verified\0" + position.to_bytes(8, "big") + link, "sha256")
+
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
 

@@ -5,7 +5,8 @@ before and just after the event (not a dump of the event). Sentences and names a
 The view keeps the state it has seen of each aggregate (its state after the last event the view applied), so each
 event is decoded once and applied once, and compared where it changed the state: a rebuild reads the log in one
 pass, and catching up one new point of a long series costs what the point changed. A state not at hand (a new
-process, or one pushed out of the cache) is loaded at the version just before the event.
+process, or one pushed out of the cache) is loaded at the version just before the event, from its newest sealed
+snapshot (growing.py takes them as histories grow) and the events since.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.audit.sentences import EVENT_NAMES, PERSON_FIELDS, PERSON_LISTS
+from pdsa_engine.audit.snapshots import SealedSnapshots
 from pdsa_engine.audit.state import PERSONAL, applied
 from pdsa_engine.projections.runner import Change, View
 from pdsa_engine.projections.store import METADATA, dumps, upsert
@@ -46,8 +48,9 @@ class AuditLogView(View):
     tables = (AUDIT,)
     handles = frozenset(EVENT_NAMES)
 
-    def __init__(self, app: PdsaApplication) -> None:
+    def __init__(self, app: PdsaApplication, snapshots: SealedSnapshots | None = None) -> None:
         self.app = app
+        self.snapshots = snapshots
         self._seen: OrderedDict[str, Any] = OrderedDict()  # aggregate id → its state at the last event applied
 
     def apply(self, connection: Connection, changes: Sequence[Change]) -> None:
@@ -88,7 +91,11 @@ class AuditLogView(View):
         seen = self._seen.get(change.aggregate_id)
         if seen is not None and seen.version == change.version - 1:
             return seen
-        return self.app.repository.get(UUID(change.aggregate_id), version=change.version - 1)
+        aggregate_id, version = UUID(change.aggregate_id), change.version - 1
+        state = self.snapshots.latest(aggregate_id, version) if self.snapshots is not None else None
+        for domain_event in self.app.events.get(aggregate_id, gt=state.version if state else None, lte=version):
+            state = domain_event.mutate(state)
+        return state
 
 
 def _project_of(aggregate: Any) -> str | None:

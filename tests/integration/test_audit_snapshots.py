@@ -300,3 +300,40 @@ def test_a_seal_covers_the_documented_layout() -> None:
                               + struct.pack(">I", len(at)) + at.encode() + struct.pack(">I", len(format))
                               + format.encode() + hashlib.sha256(state).digest()).digest()
     assert snapshots_module._digest(aggregate, 400, 1234, link, at, format, state) == expected
+
+
+# -- as histories grow: the snapshots view takes them on its own ----------------------------------------------
+
+def test_snapshots_are_taken_as_histories_grow_and_none_after_a_break(every_few: None, sqlite_url: str) -> None:
+    history = ShortHistory(sqlite_url)
+    views = history.audit.projections
+    assert views is not None
+    history.bring_measure_to(3 * FEW + 2)
+    views.catch_up()
+    expected = expected_snapshots(set(), history.heads(history.position()), FEW)
+    assert {aggregate for aggregate, _ in expected} >= {history.active.project, history.active.measure}
+    assert history.stored() == expected, "every aggregate at every multiple it reached"
+    for _ in range(FEW + 1):  # one point at a time, caught up after each, as a server does
+        history.record(1)
+        views.catch_up()
+    expected = expected_snapshots(expected, history.heads(history.position()), FEW)
+    assert history.stored() == expected
+    verification = history.audit.verify(AUDITOR, [])
+    assert verification.holds and verification.snapshots == len(expected), "each sealed, each holds"
+    latest = history.snapshots.latest(history.active.measure)
+    assert latest is not None and latest.version == history.version(history.active.measure) // FEW * FEW
+    assert history.audit.replayer.project(history.active.project) == \
+        Replay(history.app, PersonNames(history.app)).project(history.active.project)
+
+    # An event changed in the database before the view verified it: nothing more is taken, now or later.
+    history.bring_measure_to((history.version(history.active.measure) // FEW + 1) * FEW - 1)
+    changed = history.position()
+    state = history.db.run(f"SELECT state FROM {history.db.events} WHERE {history.db.id} = ?", changed)[0][0]
+    history.db.run(f"UPDATE {history.db.events} SET state = ? WHERE {history.db.id} = ?",
+                   bytes(state).replace(b'"42"', b'"41"'), changed)
+    history.record(2 * FEW)
+    views.catch_up()
+    history.record(FEW)
+    views.catch_up()
+    assert history.stored() == expected, "no snapshot of a history whose chain does not hold"
+    assert history.audit.verify(AUDITOR, []).first_break[0] == changed  # type: ignore[index]
