@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -40,3 +40,7 @@ def test_a_state_is_shown_field_by_field_as_paths_and_texts() -> None:
 def test_an_empty_field_and_a_missing_one_are_alike_and_a_change_is_old_to_new() -> None:
     assert differences({"aim": "", "title": "Old"}, {"title": "New", "coach": "Kim"}) == [
         {"field": "coach", "old": None, "new": "Kim"}, {"field": "title", "old": "Old", "new": "New"}]
+
+
+def test_a_value_of_any_other_kind_is_shown_as_its_text() -> None:
+    assert flatten({"opens": time(9, 30), "nothing": None}) == {"opens": "09:30:00", "nothing": ""}
