@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pdsa_engine.aggregates.base import require
 from pdsa_engine.aggregates.values import Decision
-from pdsa_engine.errors import NotFound
+from pdsa_engine.errors import NotFound, Refused
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class CycleLedger(Mapping[UUID, CycleRef]):
         if continues is None:
             concluded = [ref for ref in on_idea if ref.decision is not None]
             if concluded and concluded[-1].decision is Decision.ADAPT:
-                require(False, f"cycle {concluded[-1].cycle_id} on this change idea was adapted: plan the next one "
+                raise Refused(f"cycle {concluded[-1].cycle_id} on this change idea was adapted: plan the next one "
                                "with --continues")
             return
         previous = self.find(continues)

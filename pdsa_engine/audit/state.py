@@ -18,6 +18,9 @@ from uuid import UUID
 
 from immutables import Map
 
+from pdsa_engine.aggregates.cycle_ledger import CycleLedger
+from pdsa_engine.aggregates.driver_diagram import DriverDiagram
+
 PERSONAL = frozenset({"name", "email"})
 _IDENTIFYING = ("id", "measure_id", "meeting_id", "node_id", "period")
 _HIDDEN = frozenset({"_id", "_version", "_created_on", "_modified_on", "_pending_events"})
@@ -140,9 +143,9 @@ def _parts(value: Any) -> dict[str, Any] | None:
     walked whole: their items are named by identity, which _walk works out)."""
     if value is _MISSING or _is_scalar(value):
         return None
-    if hasattr(value, "refs") and hasattr(value, "find"):
+    if isinstance(value, CycleLedger):
         return {str(ref.cycle_id): ref for ref in value.refs}
-    if hasattr(value, "nodes") and hasattr(value, "children"):
+    if isinstance(value, DriverDiagram):
         return {str(node.node_id): node for node in value.nodes}
     names = _field_names(type(value))
     return None if names is None else {name: getattr(value, name) for name in names}
@@ -156,10 +159,10 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
 def _walk(path: str, value: Any, flat: dict[str, str]) -> None:
     if _is_scalar(value):
         flat[path] = _scalar(value)
-    elif hasattr(value, "refs") and hasattr(value, "find"):  # a CycleLedger: its cycles by id
+    elif isinstance(value, CycleLedger):  # its cycles by id
         for ref in value.refs:
             _walk(f"{path}.{ref.cycle_id}", ref, flat)
-    elif hasattr(value, "nodes") and hasattr(value, "children"):  # a DriverDiagram: its nodes by id
+    elif isinstance(value, DriverDiagram):  # its nodes by id
         for node in value.nodes:
             _walk(f"{path}.{node.node_id}", node, flat)
     elif (names := _field_names(type(value))) is not None:

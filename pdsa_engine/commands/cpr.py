@@ -9,28 +9,32 @@ plausible date is enough to refuse the text.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 _CANDIDATE = re.compile(
     r"(?<!\d)(\d{2})\.?(\d{2})\.?(\d{2})(?:\s{0,2}[-\u2010-\u2013/.]\s{0,2}|\s{1,2})?(\d)\d{3}(?!\d)"
 )
 
 
-def _century(two_digit_year: int, seventh_digit: int) -> int:
-    if seventh_digit <= 3:
-        return 1900
-    if seventh_digit in (4, 9):
-        return 2000 if two_digit_year <= 36 else 1900
-    return 2000 if two_digit_year <= 57 else 1800
+# Days in each month of a leap year: every day but 29 February exists in every year when it exists in one.
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_a_date(day: int, month: int, year: int, seventh_digit: int) -> bool:
+    """Whether DDMMYY, with the seventh digit that gives its century, is a real date of birth."""
+    if not (1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]):
+        return False
+    if (day, month) != (29, 2):
+        return True
+    # 29 February needs a leap year. The seventh digit puts the year in 1800, 1900 or 2000, and those centuries
+    # share their leap years year by year except year 00: 1900 was no leap year, 2000 was. The register puts
+    # year 00 in 1900 for the digits 0–3 and in 2000 for 4–9.
+    return year % 4 == 0 and (year != 0 or seventh_digit >= 4)
 
 
 def find_cpr_number(text: str) -> str | None:
     """The first CPR-like number in the text, or None."""
     for match in _CANDIDATE.finditer(text):
         day, month, year, seventh = (int(group) for group in match.groups())
-        try:
-            date(_century(year, seventh) + year, month, day)
-        except ValueError:
-            continue
-        return match.group(0)
+        if _is_a_date(day, month, year, seventh):
+            return match.group(0)
     return None

@@ -241,7 +241,7 @@ def _runs(number: int, start: int, end: int, y: np.ndarray, cl: np.ndarray, incl
     useful = ~np.isnan(sides) & (sides != 0)
     indices, sides = indices[useful], sides[useful].astype(np.int8)
     n_obs, n_useful = int(include.sum()), len(sides)
-    centre = float(cl[0]) if len(cl) else np.nan
+    centre = float(cl[0])  # a part has at least one point
     if not n_useful:
         return Part(number, start, end, centre, n_obs, 0, None, None, None, None, False, indices, sides)
     changes = np.flatnonzero(np.diff(sides)) + 1

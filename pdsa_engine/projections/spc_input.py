@@ -39,7 +39,7 @@ def check_input(
             raise InvalidInput("values", "a proportion's numerator lies between 0 and its denominator")
     else:
         denominators = np.ones(count)
-    if chart in ("c", "u", "up", "g", "p", "pp") and (numerators < 0).any():
+    if chart in ("c", "u", "up", "g") and (numerators < 0).any():  # p and p′ were checked with their denominators
         raise InvalidInput("values", f"a {chart} chart counts, so no value can be negative")
     if chart == "t" and (numerators <= 0).any():
         raise InvalidInput("values", "a t chart measures time between events: every value must be greater than 0")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import struct
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from pdsa_engine.audit.service import Audit
 from pdsa_engine.audit.snapshots import EVERY, SealedSnapshots
 from pdsa_engine.commands import projects
 from pdsa_engine.config import Settings
+from pdsa_engine.errors import InvalidInput, NotFound
 from pdsa_engine.names import PersonNames
 from pdsa_engine.runtime import open_projections
 from tests.builders import ADMIN, AUDITOR, PARTICIPANT, ActiveProject, Programme, database_app, settings_for
@@ -300,6 +302,35 @@ def test_a_seal_covers_the_documented_layout() -> None:
                               + struct.pack(">I", len(at)) + at.encode() + struct.pack(">I", len(format))
                               + format.encode() + hashlib.sha256(state).digest()).digest()
     assert snapshots_module._digest(aggregate, 400, 1234, link, at, format, state) == expected
+
+
+def test_replay_at_every_version_starts_from_the_snapshot_at_or_before_it(every_few: None, sqlite_url: str,
+                                                                         tmp_path: Path) -> None:
+    history = ShortHistory(sqlite_url)
+    project = history.active.project
+    for number in range(3 * FEW):  # the project itself gets snapshots
+        history.programme.run(PARTICIPANT, A.set_aim, projects.SetAim, project=project, what=f"Færre dage {number}",
+                              how_much="45 %", by="2031-11-30")
+    history.audit.checkpoint(ADMIN, tmp_path / "checkpoint.json")
+    assert {version for aggregate, version in history.stored() if aggregate == project} >= {FEW, 2 * FEW, 3 * FEW}
+    plain = Replay(history.app, PersonNames(history.app))
+    for version in range(1, history.version(project) + 1):
+        assert history.audit.replayer.project(project, version=version) == plain.project(project, version=version)
+
+
+def test_a_replay_outside_the_history_is_refused_in_words(sqlite_url: str) -> None:
+    history = ShortHistory(sqlite_url)
+    project, head = history.active.project, history.version(history.active.project)
+    for version in (0, head + 1):
+        with pytest.raises(InvalidInput) as refused:
+            history.audit.replay(AUDITOR, project, version=version)
+        assert (refused.value.field, refused.value.rule) == ("version", f"must be between 1 and {head}, the "
+                                                                        "project's versions")
+    before = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    with pytest.raises(NotFound, match=r"^the project did not exist yet at 2020-01-01T00:00:00\+00:00$"):
+        history.audit.replay(AUDITOR, project, at=before)
+    with pytest.raises(NotFound, match=f"^no project has the id {history.active.measure}$"):
+        history.audit.replay(AUDITOR, history.active.measure)
 
 
 # -- as histories grow: the snapshots view takes them on its own ----------------------------------------------

@@ -438,7 +438,14 @@ def test_a_recorded_meeting_is_stored_under_the_id_returned(programme: Programme
     meeting = programme.run(PARTICIPANT, A.record_meeting, projects.RecordMeeting, project=project, kind="coaching",
                             date="2031-02-03", attendee=[PARTICIPANT, COACH])
     stored = programme.app.load(ImprovementProject, project).meetings[-1]
-    assert stored.meeting_id == meeting and stored.on.isoformat() == "2031-02-03"
+    assert isinstance(meeting, UUID) and stored.meeting_id == meeting and stored.on.isoformat() == "2031-02-03"
+
+
+def test_a_cohort_knows_each_participant_s_project_by_its_id(programme: Programme) -> None:
+    project = programme.active_project().project
+    stored = programme.app.load(ImprovementProject, project)
+    cohort = programme.app.load(Cohort, stored.cohort_id)
+    assert cohort.projects == {stored.participant_id: project}
 
 
 def last_event_of(programme: Programme, aggregate_id: UUID) -> Any:

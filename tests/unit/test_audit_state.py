@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -97,3 +97,7 @@ def test_an_event_s_changes_to_a_persistent_map_are_found_however_it_made_them(b
     assert changes == differences(flatten(before), flatten(after))
     assert any(change["field"].startswith("points.") for change in changes) is (body is not _copied)
     assert flatten(after) == flatten(_Event(body).mutate(_Series(POINTS)))
+
+
+def test_a_value_of_any_other_kind_is_shown_as_its_text() -> None:
+    assert flatten({"opens": time(9, 30), "nothing": None}) == {"opens": "09:30:00", "nothing": ""}

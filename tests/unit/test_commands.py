@@ -19,7 +19,15 @@ from pdsa_engine.commands.cohorts import Enrol, SetQuota
 from pdsa_engine.commands.cpr import find_cpr_number
 from pdsa_engine.commands.cycles import AmendCycle, PlanCycle
 from pdsa_engine.commands.people import AddPerson
-from pdsa_engine.commands.projects import AddDriver, AddMeasure, CreateProject, RecordData, ScoreProgress, SetAim
+from pdsa_engine.commands.projects import (
+    AddDriver,
+    AddMeasure,
+    CreateProject,
+    FreezeBaseline,
+    RecordData,
+    ScoreProgress,
+    SetAim,
+)
 from pdsa_engine.commands.signoffs import DecideSignOff
 from pdsa_engine.commands.spc import AnalyseSeries, split_list
 from pdsa_engine.commands.text import forbidden_character, forbidden_character_rule, json_escaped, visible
@@ -94,6 +102,15 @@ def test_seats_are_a_sensible_whole_number(seats: str) -> None:
     base = {"cohort": PROJECT, "region": "Nordjylland", "sector": "municipal"}
     assert rejected(SetQuota, {**base, "seats": seats}).field == "seats"
     assert parse(SetQuota, {**base, "seats": "12"}).seats == 12
+
+
+@pytest.mark.parametrize("count", ["abc", "1,5", "-1", "\u0663", "1234567890123", " "])
+def test_a_count_is_up_to_twelve_ascii_digits_and_nothing_else(count: str) -> None:
+    base = {"measure": PROJECT, "reason": "Baseline fastlagt"}
+    assert rejected(FreezeBaseline, {**base, "baseline": count}).message == (
+        "baseline: must be a whole number, 0 or more")
+    assert parse(FreezeBaseline, {**base, "baseline": " 123456789012 "}).baseline == 123456789012
+    assert parse(FreezeBaseline, {**base, "baseline": "0"}).baseline == 0
 
 
 TOO_LARGE = "value: must lie between -1e12 and 1e12; no measure has a larger value"
@@ -200,6 +217,16 @@ def test_29_february_is_a_cpr_date_exactly_in_the_leap_years_the_register_gives(
         born = _born_in(year, seventh)
         leap = born % 4 == 0 and (born % 100 != 0 or born % 400 == 0)
         assert (find_cpr_number(f"2902{year:02d}-{seventh}123") is not None) == leap, (year, seventh)
+
+
+def test_every_day_and_month_is_a_cpr_date_exactly_when_the_calendar_has_it() -> None:
+    for year, day, month in itertools.product((1, 4), range(34), range(14)):  # 2001, and the leap year 2004
+        try:
+            exists = date(2000 + year, month, day) is not None
+        except ValueError:
+            exists = False
+        number = f"{day:02d}{month:02d}{year:02d}-4123"
+        assert (find_cpr_number(f"født {number}") == number) == exists, number
 
 
 def test_a_number_that_is_no_date_does_not_hide_a_cpr_number_after_it() -> None:

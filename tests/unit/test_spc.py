@@ -3,6 +3,8 @@ the charts qicharts2 has that the cases do not cover, and bad input."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
@@ -222,6 +224,7 @@ TEN = list(range(1, 11))
      "values: a proportion's numerator lies between 0 and its denominator"),
     ({"chart": "c", "values": [1, -2]}, "values: a c chart counts, so no value can be negative"),
     ({"chart": "u", "values": [1, -2], "n": [3, 3]}, "values: a u chart counts, so no value can be negative"),
+    ({"chart": "up", "values": [1, -2], "n": [3, 3]}, "values: a up chart counts, so no value can be negative"),
     ({"chart": "g", "values": [-1, 2]}, "values: a g chart counts, so no value can be negative"),
     ({"chart": "t", "values": [3, 0]},
      "values: a t chart measures time between events: every value must be greater than 0"),
@@ -509,3 +512,65 @@ def test_a_run_as_long_as_the_limit_is_no_signal() -> None:
     assert (part.n_useful, part.longest_run, part.longest_run_max) == (16, 7, 7)
     assert part.n_crossings >= part.n_crossings_min and not part.runs_signal
     assert not [s for s in analyse("i", values).signals if s.rule.startswith("anhoej")]
+
+
+# -- the edges that a chart's reader sees -------------------------------------------------------------------
+
+STEADY = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]  # I chart: cl 10, limits 6.4539… and 13.5460…
+
+
+def test_assurance_down_can_be_hit_and_miss_and_a_target_on_a_limit_is_hit_and_miss() -> None:
+    chart = analyse("i", STEADY)
+    low, high = chart.lcl[-1], chart.ucl[-1]
+    assert analyse("i", STEADY, direction="down", target=10.0).assurance == "hit_and_miss"
+    for direction in ("up", "down"):
+        for target in (low, high):  # a limit at the target may fall either side of it: no promise either way
+            assert analyse("i", STEADY, direction=direction, target=float(target)).assurance == "hit_and_miss"
+
+
+def test_assurance_reads_the_upper_limit_of_the_last_point() -> None:
+    counts, n = [5, 6, 40], [10, 12, 100]  # the last point's larger sample has the narrowest limits
+    ucl = analyse("p", counts, n).ucl
+    target = 0.7
+    assert ucl[-1] < target < min(ucl[0], ucl[-2])
+    assert analyse("p", counts, n, direction="up", target=target).assurance == "fail"
+
+
+def test_the_two_sigma_lines_and_the_lower_limits_of_counting_charts() -> None:
+    i = analyse("i", STEADY)
+    sigma = (i.ucl[0] - i.cl[0]) / 3
+    assert (i.lcl_2sigma[0], i.ucl_2sigma[0]) == pytest.approx((i.cl[0] - 2 * sigma, i.cl[0] + 2 * sigma))
+    mr = analyse("mr", STEADY)
+    assert (mr.lcl_2sigma[1], mr.ucl_2sigma[1]) == pytest.approx((0.0, 3.267 / 3 * 2 * mr.cl[1]))
+    g = analyse("g", [3, 0, 5, 1, 8, 2, 4])
+    assert g.lcl[0] == 0.0 and g.cl[0] == 3.0, "a count's lower limit is never below 0"
+    assert analyse("i", STEADY, rules="mdc").chart == "i"
+
+
+def test_values_and_denominators_as_recorded_decimals_are_analysed_as_numbers() -> None:
+    as_recorded = analyse("p", [Decimal("5"), Decimal("6"), Decimal("40")], [Decimal(10), Decimal(12), Decimal(100)])
+    as_floats = analyse("p", [5.0, 6.0, 40.0], [10.0, 12.0, 100.0])
+    assert as_recorded.as_columns() == as_floats.as_columns()
+
+
+def test_a_part_without_useful_points_has_no_runs_statistics() -> None:
+    flat = analyse("run", [3] * 8).parts[0]  # every point on the centre line
+    assert (flat.part, flat.start, flat.end, flat.cl, flat.n_obs, flat.n_useful, flat.runs_signal) == (
+        1, 1, 8, 3.0, 8, 0, False)
+    assert flat.useful.tolist() == [] and flat.sides.tolist() == []
+    single = analyse("mr", [5.0]).as_columns()["parts"][0]  # no moving range at all: no centre line
+    assert single["cl"] is None and single["n_obs"] == 1
+
+
+def test_crossings_exactly_at_their_minimum_are_no_signal() -> None:
+    part = analyse("run", [1, 8, 1, 8, 9, 9, 9, 9, 9, 2]).parts[0]
+    assert (part.n_useful, part.n_crossings, part.n_crossings_min, part.longest_run, part.longest_run_max) == (
+        10, 2, 2, 5, 6)
+    assert not part.runs_signal
+
+
+def test_a_long_run_signals_alone_when_the_crossings_are_exactly_at_their_minimum() -> None:
+    result = analyse("i", [10] * 7 + [0] + [10] * 2)  # mean 9: seven above, one below, two above
+    part = result.parts[0]
+    assert (part.longest_run, part.longest_run_max, part.n_crossings, part.n_crossings_min) == (7, 6, 2, 2)
+    assert [s.rule for s in result.signals if s.rule.startswith("anhoej")] == ["anhoej_longest_run"]
