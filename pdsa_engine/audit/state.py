@@ -46,7 +46,15 @@ def changed_fields(before: Any, after: Any,
     `touched` names, per field holding a map, the only keys whose values may differ (applied() knows them)."""
     old: dict[str, str] = {}
     new: dict[str, str] = {}
-    _compare("", _top_level(before), _top_level(after), old, new, touched or {})
+    old_fields, new_fields = _top_level(before), _top_level(after)
+    known = touched or {}
+    for name in old_fields.keys() | new_fields.keys():
+        was, now = old_fields.get(name, _MISSING), new_fields.get(name, _MISSING)
+        if name in known and type(was) is Map and type(now) is Map:  # only these keys can differ
+            for key in known[name]:
+                _compare(f"{name}.{_scalar(key)}", was.get(key, _MISSING), now.get(key, _MISSING), old, new)
+        else:
+            _compare(name, was, now, old, new)
     return differences(old, new)
 
 
@@ -54,7 +62,7 @@ def applied(domain_event: Any, before: Any) -> tuple[Any, list[dict[str, str | N
     """An event applied to a shallow copy of an aggregate's state (never to the state itself), and the fields it
     changed. The persistent maps of the state are watched while the event runs, so that the keys it sets are
     known: a series of thousands of points is then compared at the point the event recorded, not walked whole.
-    Whatever the event does to a map other than setting keys on it, that map is compared whole."""
+    A map the event made otherwise (delete(), update(), a new one) is compared whole."""
     if before is None:
         after = domain_event.mutate(None)
         return after, changed_fields(None, after)
@@ -66,7 +74,9 @@ def applied(domain_event: Any, before: Any) -> tuple[Any, list[dict[str, str | N
     for name, value in vars(after).items():
         if isinstance(value, _Watched):  # left as it was (or copied under another name): the map itself
             vars(after)[name] = value.inner
-        elif name in watched and value is watched[name].result and not watched[name].opaque:
+        elif name in watched and value is watched[name].result:
+            # The map the event kept is what set() made of the one before (a persistent map: nothing else can
+            # change it), so it differs at the keys set() was given, if anywhere.
             touched[name] = watched[name].noted
     return after, changed_fields(before, after, touched)
 
@@ -77,8 +87,7 @@ class _Watched(Mapping[Any, Any]):
     def __init__(self, inner: Map[Any, Any]) -> None:
         self.inner = inner
         self.noted: set[Any] = set()  # the keys set() was given
-        self.result: Map[Any, Any] | None = None
-        self.opaque = False  # something other than set() was asked of the map: compare it whole
+        self.result: Map[Any, Any] | None = None  # what the last set() gave
 
     def set(self, key: Any, value: Any) -> Map[Any, Any]:
         self.noted.add(key)
@@ -94,8 +103,7 @@ class _Watched(Mapping[Any, Any]):
     def __len__(self) -> int:
         return len(self.inner)
 
-    def __getattr__(self, name: str) -> Any:  # delete(), update(), mutate(): whatever they do, it is not noted
-        self.opaque = True
+    def __getattr__(self, name: str) -> Any:  # delete(), update(), mutate(): what they give is not the result
         return getattr(self.inner, name)
 
 
@@ -112,25 +120,20 @@ def _top_level(aggregate: Any) -> dict[str, Any]:
             if name not in _HIDDEN and not (personal and name in PERSONAL)}
 
 
-def _compare(path: str, old: Any, new: Any, old_flat: dict[str, str], new_flat: dict[str, str],
-             touched: Mapping[str, Collection[Any]]) -> None:
+def _compare(path: str, old: Any, new: Any, old_flat: dict[str, str], new_flat: dict[str, str]) -> None:
     if old is new:
         return
     if type(old) is type(new) and type(old) in _MAPS:
-        if path in touched:  # only these keys can differ
-            changed: list[Any] = list(touched[path])
-        else:  # only the keys whose values are not the very same object: a dict of hundreds of data points gains one
-            changed = [key for key, value in old.items() if new.get(key, _MISSING) is not value]
-            changed += [key for key in new if key not in old]
+        # Only the keys whose values are not the very same object: a dict of hundreds of data points gains one.
+        changed = [key for key, value in old.items() if new.get(key, _MISSING) is not value]
+        changed += [key for key in new if key not in old]
         for key in changed:
-            _compare(f"{path}.{_scalar(key)}" if path else key, old.get(key, _MISSING), new.get(key, _MISSING),
-                     old_flat, new_flat, touched)
+            _compare(f"{path}.{_scalar(key)}", old.get(key, _MISSING), new.get(key, _MISSING), old_flat, new_flat)
         return
     old_parts, new_parts = _parts(old), _parts(new)
     if old_parts is not None and new_parts is not None and type(old) is type(new):
         for key in old_parts.keys() | new_parts.keys():
-            _compare(f"{path}.{key}", old_parts.get(key, _MISSING), new_parts.get(key, _MISSING),
-                     old_flat, new_flat, touched)
+            _compare(f"{path}.{key}", old_parts.get(key, _MISSING), new_parts.get(key, _MISSING), old_flat, new_flat)
         return
     if old is not _MISSING:
         _walk(path, old, old_flat)
