@@ -187,7 +187,7 @@ def busy_cohort(programme: Programme, projects: int, cycles_per_project: int, po
     def command(actor: str, method: Any, model: Any, **fields: Any) -> Any:
         return wrap(lambda: programme.run(actor, method, model, **fields))
 
-    made = []
+    made, measures = [], []
     for me in participants:
         project = command(ADMIN, A.create_project, projects_.CreateProject, cohort=cohort, participant=me,
                           title="Færre færdigbehandlingsdage", problem="Patienter venter på at komme hjem.",
@@ -212,9 +212,13 @@ def busy_cohort(programme: Programme, projects: int, cycles_per_project: int, po
             command(me, A.study_cycle, cycles.StudyCycle, cycle=cycle, findings="Dagene faldt som forudsagt")
             command(me, A.act_cycle, cycles.ActCycle, cycle=cycle, decision="adapt")
             previous = cycle
-        last_year = 2031 + points_per_project // 52
-        if last_year >= programme.clock.now().year:  # years of weekly data: their weeks must have begun
-            programme.years_later(last_year - programme.clock.now().year + 1)
+        measures.append((me, measure))
+    # The data last, once every cycle is planned: years of weekly data need the clock moved on until their last
+    # week has begun, and a cycle may not be planned more than five years back.
+    last = date.fromisocalendar(2031 + (points_per_project - 1) // 52, (points_per_project - 1) % 52 + 1, 1)
+    if points_per_project and last > programme.clock.now().date():
+        programme.years_later(last.year - programme.clock.now().year + 1)
+    for me, measure in measures:
         for week in range(1, points_per_project + 1):
             year, number = 2031 + (week - 1) // 52, (week - 1) % 52 + 1
             command(me, A.record_data, projects_.RecordData, measure=measure, period=f"{year}-W{number:02d}",
