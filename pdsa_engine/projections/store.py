@@ -12,11 +12,25 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
-from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, create_engine, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -31,6 +45,10 @@ TRACKING = Table(
     Column("version", Integer, nullable=False),
 )
 _SCHEMA_LOCK = 0x706473615F766965  # serialises creating the views' tables on PostgreSQL
+# Statements run on every catch-up are built once: SQLAlchemy then finds them compiled in its cache.
+_ADVANCE = (update(TRACKING).where(TRACKING.c.view_name == bindparam("view"), TRACKING.c.notification_id == bindparam("was"))
+            .values(notification_id=bindparam("to")))
+_POSITIONS = select(TRACKING.c.view_name, TRACKING.c.notification_id)
 
 
 def open_store(settings: Settings) -> ViewStore:
@@ -68,10 +86,7 @@ class ViewStore(TrackingRecorder):
 
     def advance(self, connection: Connection, view_name: str, was: int, to: int) -> bool:
         """Moves a view's position, in the caller's transaction, only if it is still where it was read."""
-        result = connection.execute(
-            update(TRACKING).where(TRACKING.c.view_name == view_name, TRACKING.c.notification_id == was)
-            .values(notification_id=to)
-        )
+        result = connection.execute(_ADVANCE, {"view": view_name, "was": was, "to": to})
         return result.rowcount == 1
 
     # -- eventsourcing's TrackingRecorder -------------------------------------------------------------
@@ -89,7 +104,7 @@ class ViewStore(TrackingRecorder):
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as connection:
-            return {row.view_name: row.notification_id for row in connection.execute(select(TRACKING))}
+            return {row.view_name: row.notification_id for row in connection.execute(_POSITIONS)}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -108,10 +123,17 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
     if not rows:
         return
     keys = (key,) if isinstance(key, str) else key
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(_upsert_statement(connection.dialect.name, table, keys), list(rows))
+
+
+@lru_cache(maxsize=64)
+def _upsert_statement(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Any:
+    """Built once per table: SQLAlchemy compiles a statement object it has seen before from its cache, and
+    catching up one event is a handful of these."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     statement = dialect.insert(table)
     replace_columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    connection.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=replace_columns), list(rows))
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=replace_columns)
 
 
 def load_documents(connection: Connection, table: Table, key: str, ids: set[Any]) -> dict[str, dict[str, Any]]:
@@ -119,9 +141,14 @@ def load_documents(connection: Connection, table: Table, key: str, ids: set[Any]
     ids.discard(None)
     if not ids:
         return {}
-    column = table.c[key]
-    rows = connection.execute(select(column, table.c.document).where(column.in_(sorted(ids))))
+    rows = connection.execute(_documents_statement(table, key), {"ids": sorted(ids)})
     return {row[0]: json.loads(row[1]) for row in rows}
+
+
+@lru_cache(maxsize=64)
+def _documents_statement(table: Table, key: str) -> Any:
+    column = table.c[key]
+    return select(column, table.c.document).where(column.in_(bindparam("ids", expanding=True)))
 
 
 def dumps(document: Any) -> str:
