@@ -36,6 +36,7 @@ VERIFIED = Table(
     Column("seal", LargeBinary, nullable=False),
 )
 _ROW = "chain"
+_WHERE_VERIFIED = select(VERIFIED).where(VERIFIED.c.name == _ROW)  # built once: run on every catch-up
 
 
 class GrowingHistories(View):
@@ -77,7 +78,7 @@ class GrowingHistories(View):
 
     def _verified(self, connection: Connection) -> tuple[int, bytes] | None:
         """Where the chain was last verified, and its link there; None once verification has stopped."""
-        row = connection.execute(select(VERIFIED).where(VERIFIED.c.name == _ROW)).first()
+        row = connection.execute(_WHERE_VERIFIED).first()
         if row is None:
             return 0, GENESIS
         key = self.snapshots.key
