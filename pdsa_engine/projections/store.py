@@ -143,12 +143,14 @@ def upsert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
 @lru_cache(maxsize=64)
 def _upsert_statement(table: Table, keys: tuple[str, ...]) -> Any:
     """Built once per table, as text with typed parameters: SQLAlchemy cannot cache the compiled form of its own
-    INSERT … ON CONFLICT (it logs "no key"), and compiling one again costs more than the row it writes, which is
-    most of catching up one event. SQLite and PostgreSQL share this syntax."""
+    INSERT … ON CONFLICT (it logs "no key") and compiled it anew on every write, a quarter of catching up one
+    event. SQLite and PostgreSQL share this syntax, quoted names included."""
     names = [column.name for column in table.columns]
-    updates = ", ".join(f"{name} = excluded.{name}" for name in names if name not in keys)
-    statement = text(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
-                     f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name not in keys)
+    columns, values, conflict = (", ".join(f'"{n}"' for n in names), ", ".join(f":{n}" for n in names),
+                                 ", ".join(f'"{k}"' for k in keys))
+    statement = text(f'INSERT INTO "{table.name}" ({columns}) VALUES ({values}) ON CONFLICT ({conflict}) '
+                     + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
     return statement.bindparams(*(bindparam(column.name, type_=column.type) for column in table.columns))
 
 
