@@ -55,7 +55,7 @@ def open_store(settings: Settings) -> ViewStore:
     """The views' engine. Everything written through it is derived from the log (views, their positions, sealed
     snapshots), so its commits do not wait for the disk: atomic and in order still, a crash or power cut can only
     lose the last few, which leaves the views at an earlier position they catch up from again. Waiting for the
-    disk was a third of catching up one event. Facts of their own (an outbox, sessions) need an engine that waits."""
+    disk was the largest single cost in a profile of catching up one event. Facts of their own (an outbox, sessions) need an engine that waits."""
     if not settings.is_sqlite:
         return ViewStore(create_engine(settings.sqlalchemy_url(), pool_size=2,
                                        connect_args={"options": "-c synchronous_commit=off"}))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -30,7 +31,7 @@ def test_on_postgres_only_the_views_commit_asynchronously(durable_postgres: Temp
     assert _asked(url, "SHOW synchronous_commit", lambda row: row["synchronous_commit"]) == ("off", "on")
 
 
-def _asked(url: str, question: str, value_of) -> tuple[object, object]:  # type: ignore[no-untyped-def]
+def _asked(url: str, question: str, value_of: Callable[[Any], object]) -> tuple[object, object]:
     """The answer of the views' connection and of the event store's."""
     app = database_app(url)
     views = open_projections(app, settings_for(url))
