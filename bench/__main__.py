@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bench import audit, baselines, figures, persistence_choice, projections, spc, startup
+from bench import audit, baselines, figures, notifications, persistence_choice, projections, spc, startup
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.runtime import open_application
@@ -121,6 +121,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "sqlite": sqlite_sections,
     "postgres": postgres_sections,
     "startup": startup.report,
+    "notifications": notifications.report,
 }
 
 def main(argv: list[str]) -> None:

@@ -18,6 +18,7 @@ from pdsa_engine.aggregates.cycle import PDSACycle, PlanRecord
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.person import EmailClaim, Installation, Person
 from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.reminders import DigestChoice
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, SignOffKind, SignOffStatus, Stamp
 from pdsa_engine.application_base import ApplicationBase
@@ -51,6 +52,25 @@ class PdsaApplication(ApplicationBase):
         person = Person.register(person_id, stamp, cmd.name, cmd.email, cmd.language, list(cmd.role))
         self._save_claim(person, EmailClaim.claim(stamp, cmd.email, person_id), Installation.bootstrap(stamp))
         return person_id
+
+    def choose_digest(self, actor: str | None, cmd: people.SetNotifications) -> None:
+        """A person chooses their own digest; an administrator may choose it for anyone."""
+        if actor is None:
+            raise PermissionDenied("this command needs an acting person: give --as PERSON or set PDSA_ACTOR")
+        reader = self.person(actor)
+        person = self.person(cmd.person)
+        if person.id == reader.id and not reader.holds(Role.ADMINISTRATOR):
+            stamp = self.acting(actor, min(reader.roles))  # any role of theirs: it is their own choice
+        else:
+            stamp = self.acting(actor, Role.ADMINISTRATOR)
+        current = person.digest
+        choice = DigestChoice(
+            current.enabled if cmd.digest is None else cmd.digest,
+            current.day if cmd.digest_day is None else cmd.digest_day,
+            current.hour if cmd.digest_hour is None else cmd.digest_hour,
+        )
+        person.choose_digest(stamp, choice)
+        self.save(person)
 
     def grant_role(self, actor: str, cmd: people.GrantRole) -> None:
         stamp = self.acting(actor, Role.ADMINISTRATOR)
@@ -112,6 +132,12 @@ class PdsaApplication(ApplicationBase):
         cohort.form_group(stamp, group_id, cmd.name, cmd.region, members)
         self.save(cohort)
         return group_id
+
+    def configure_reminders(self, actor: str, cmd: cohorts.ConfigureReminders) -> None:
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        cohort = self.load(Cohort, cmd.cohort)
+        cohort.configure_reminders(stamp, replace(cohort.reminders, **cmd.changes()))
+        self.save(cohort)
 
     def close_cohort(self, actor: str, cmd: cohorts.CloseCohort) -> None:
         stamp = self.acting(actor, Role.ADMINISTRATOR)

@@ -3,6 +3,7 @@
 PDSA_DATABASE_URL  where the events live: ``sqlite:///path/to/file.sqlite`` or ``postgresql://user:pw@host:port/db``;
                    default: the embedded SQLite file ``./var/pdsa.sqlite``.
 PDSA_ACTOR         the acting person (id or e-mail) when ``--as`` is not given.
+PDSA_MAILDIR       where mail goes when no PDSA_SMTP_URL is set (default ./var/mail); see notifications/settings.py.
 PDSA_AUDIT_KEY     the private key that seals the history. By default it lives with the database it seals: beside an
                    SQLite file in ``keys/audit-ed25519.pem`` (``./var/keys/`` for the default database), for
                    PostgreSQL in ``./var/keys/HOST-PORT-DATABASE/``. Keep it, and a copy, outside the database:
@@ -22,6 +23,7 @@ from pdsa_engine.errors import InvalidInput
 DEFAULT_DATABASE_FILE = Path("var") / "pdsa.sqlite"
 KEY_FILE_NAME = "audit-ed25519.pem"
 DEFAULT_CHECKPOINTS = Path("var") / "checkpoints"
+DEFAULT_MAILDIR = Path("var") / "mail"  # where mail goes without PDSA_SMTP_URL (notifications/settings.py)
 _SQLITE_SCHEMES = ("sqlite",)
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -38,6 +40,7 @@ class Settings:
     actor: str | None = None
     audit_key: Path = Path("var") / "keys" / KEY_FILE_NAME
     checkpoints: Path = DEFAULT_CHECKPOINTS
+    maildir: Path = DEFAULT_MAILDIR
     # Only the commands that set a system up (init, demo, run, the first person) may create a database;
     # any other command on a path where there is none says so, instead of answering from an empty one.
     create_database: bool = False
@@ -51,6 +54,7 @@ class Settings:
             database_url=environ.get("PDSA_DATABASE_URL") or f"sqlite:///{here / DEFAULT_DATABASE_FILE}",
             actor=environ.get("PDSA_ACTOR") or None,
             checkpoints=here / DEFAULT_CHECKPOINTS,
+            maildir=Path(environ["PDSA_MAILDIR"]) if environ.get("PDSA_MAILDIR") else here / DEFAULT_MAILDIR,
         )
         given_key = environ.get("PDSA_AUDIT_KEY")
         return replace(settings, audit_key=Path(given_key) if given_key else settings.default_audit_key(here))

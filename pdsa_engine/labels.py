@@ -40,6 +40,22 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "poster": ("poster presentation", "posterpræsentation"),
         "charter": ("charter", "kommissorium"), "scale_up": ("scale-up", "opskalering"),
         "closure": ("closure", "afslutning"),
+        # of a message the reminders send
+        "signoff_requested": ("request for a sign-off", "anmodning om godkendelse"),
+        "signoff_reminder": ("reminder of a sign-off", "påmindelse om godkendelse"),
+        "signoff_escalation": ("escalation of a waiting sign-off", "eskalering af en ventende godkendelse"),
+        "signoff_decided": ("notice of a decided sign-off", "besked om en afgjort godkendelse"),
+        "cycle_overdue": ("reminder of an overdue cycle", "påmindelse om en forsinket cyklus"),
+        "startup_meeting_missing": ("reminder of the start-up meeting", "påmindelse om opstartsmødet"),
+        "coaching_gap": ("reminder of coaching", "påmindelse om coaching"),
+        "progress_stale": ("reminder to score progress", "påmindelse om at score fremdriften"),
+        "data_missing": ("reminder of missing data", "påmindelse om manglende data"),
+        "poster_invitation": ("invitation to the poster presentation", "invitation til posterpræsentationen"),
+        "followup": ("follow-up", "opfølgning"),
+        "sponsor_digest": ("sponsor's weekly digest", "sponsorens ugentlige overblik"),
+        "coach_digest": ("coach's weekly digest", "coachens ugentlige overblik"),
+        "administrator_digest": ("administrator's weekly digest", "administratorens ugentlige overblik"),
+        "auditor_checkpoint": ("auditor's weekly checkpoint", "revisorens ugentlige kontrolpunkt"),
     },
     "chart": {
         "run": ("run chart", "seriediagram"), "i": ("I chart", "I-diagram"), "mr": ("MR chart", "MR-diagram"),
@@ -58,6 +74,14 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
                "3": ("module 3", "modul 3"), "4": ("module 4", "modul 4"), "5": ("module 5", "modul 5"),
                "poster": ("poster presentation", "posterpræsentation")},
     "yes_no": {"True": ("yes", "ja"), "False": ("no", "nej")},
+    "rule": {  # of an SPC signal
+        "outside_limits": ("outside the limits", "uden for kontrolgrænserne"),
+        "anhoej_longest_run": ("long run", "lang serie"), "anhoej_crossings": ("few crossings", "få kryds"),
+        "mdc_two_of_three": ("2 of 3 beyond 2σ", "2 af 3 uden for 2σ"), "mdc_shift": ("shift", "niveauskift"),
+        "mdc_trend": ("trend", "trend"),
+    },
+    "signal": {"improvement": ("improvement", "forbedring"), "concern": ("concern", "forværring"),
+               "neutral": ("neutral", "neutral")},
 }
 
 # The fields whose values are codes, by the last part of their path, and the kind of code each holds.

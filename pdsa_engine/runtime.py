@@ -124,12 +124,13 @@ def default_views(app: PdsaApplication, store: ViewStore) -> list[View]:
     from pdsa_engine.audit.snapshots import SealedSnapshots
     from pdsa_engine.projections.audit_log import AuditLogView
     from pdsa_engine.projections.dashboard import DashboardView
+    from pdsa_engine.projections.outbox import OutboxView
     from pdsa_engine.projections.people import PeopleView
     from pdsa_engine.projections.series import SeriesView
 
     # The key that seals each new event also seals the snapshots, and checks them before one is used.
     snapshots = SealedSnapshots(store.engine, app.recorder, app.recorder.sealer)
-    return [SeriesView(), DashboardView(), PeopleView(), AuditLogView(app, snapshots),
+    return [SeriesView(), DashboardView(), PeopleView(), OutboxView(), AuditLogView(app, snapshots),
             GrowingHistories(app, snapshots)]
 
 

@@ -18,6 +18,7 @@ from tests.builders import RunningClock, settings_for
 from tests.support.cli import Pdsa, Result
 from tests.support.examples import examples
 from tests.support.postgres import TemporaryPostgres
+from tests.support.smtp import SmtpServer
 
 _database_numbers = itertools.count()
 
@@ -40,9 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PDSA_DATABASE_URL", "PDSA_ACTOR", "PDSA_AUDIT_KEY"):
+def _clean_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("PDSA_DATABASE_URL", "PDSA_ACTOR", "PDSA_AUDIT_KEY", "PDSA_SMTP_URL", "PDSA_MAIL_FROM",
+                 "PDSA_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PDSA_MAILDIR", str(tmp_path / "mail"))  # no test delivers into the checkout's var/mail
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +91,11 @@ def pdsa(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
         return Result(int(done.value.code or 0), captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; what it receives is in .inbox."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

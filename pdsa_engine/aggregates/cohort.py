@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
 from pdsa_engine.aggregates.quotas import DEFAULT_QUOTAS
+from pdsa_engine.aggregates.reminders import ReminderSettings
 from pdsa_engine.aggregates.values import Actor, Module, Region, Role, Sector, Stamp
 from pdsa_engine.clock import local_date
 from pdsa_engine.errors import InvalidInput, NotFound, Refused
@@ -54,6 +56,10 @@ class SparringGroup:
 
 
 class Cohort(PdsaAggregate):
+    # The programme's defaults until an administrator sets others; on the class, as Person.digest is, so that a
+    # cohort whose reminders were never set holds the state it held before they could be.
+    reminders = ReminderSettings()
+
     @classmethod
     def create(cls, cohort_id: UUID, stamp: Stamp, name: str, start: date, end: date) -> Cohort:
         require_role(stamp, Role.ADMINISTRATOR)
@@ -112,6 +118,18 @@ class Cohort(PdsaAggregate):
 
     def seats_taken(self, region: Region, sector: Sector) -> int:
         return sum(1 for e in self.enrolments.values() if e.active and e.region == region and e.sector == sector)
+
+    # -- reminders -----------------------------------------------------------------------------------
+
+    def configure_reminders(self, stamp: Stamp, settings: ReminderSettings) -> None:
+        """Allowed after the cohort is closed too: its follow-ups come after the end."""
+        require_role(stamp, Role.ADMINISTRATOR)
+        require(settings != self.reminders, "the cohort's reminders are already set exactly so")
+        self._reminders_configured(stamp.by, stamp.at, settings.as_event())
+
+    @event("RemindersConfigured")
+    def _reminders_configured(self, by: Actor, timestamp: datetime, settings: dict[str, Any]) -> None:
+        self.reminders = ReminderSettings.of(settings)
 
     # -- enrolments ----------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_role
-from pdsa_engine.aggregates.values import Actor, Language, Role, Stamp
+from pdsa_engine.aggregates.reminders import DigestChoice
+from pdsa_engine.aggregates.values import Actor, Language, Role, Stamp, Weekday
 from pdsa_engine.errors import InvalidInput
 
 _EMAIL_NAMESPACE = uuid5(NAMESPACE_URL, "https://pdsa-engine/email")
@@ -26,6 +27,11 @@ def normalise_email(email: str) -> str:
 
 
 class Person(PdsaAggregate):
+    # The digest is the cohort's until the person chooses otherwise. The default lives on the class, so that a
+    # person who never chose holds exactly the state they held before digests could be chosen (their history,
+    # its audit log and its snapshots read as they did).
+    digest = DigestChoice()
+
     @classmethod
     def register(
         cls, person_id: UUID, stamp: Stamp, name: str, email: str, language: Language, roles: list[Role]
@@ -64,6 +70,21 @@ class Person(PdsaAggregate):
     @event("RoleGranted")
     def _role_granted(self, by: Actor, timestamp: datetime, role: str) -> None:
         self.roles = self.roles | {Role(role)}
+
+
+    def choose_digest(self, stamp: Stamp, choice: DigestChoice) -> None:
+        """The person themselves, or an administrator for them. Reminders of what waits for their decision are
+        not theirs to turn off: only the digest is."""
+        if stamp.by.person_id != self.id:
+            require_role(stamp, Role.ADMINISTRATOR)
+        require(choice != self.digest, "the digest is already set exactly so")
+        self._digest_chosen(stamp.by, stamp.at, choice.enabled, choice.day, choice.hour)
+
+    @event("DigestChosen")
+    def _digest_chosen(
+        self, by: Actor, timestamp: datetime, enabled: bool, day: str | None, hour: int | None
+    ) -> None:
+        self.digest = DigestChoice(enabled, Weekday(day) if day else None, hour)
 
 
 class EmailClaim(PdsaAggregate):

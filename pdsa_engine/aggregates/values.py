@@ -15,6 +15,10 @@ class Role(StrEnum):
     SPONSOR = "sponsor"
     COACH = "coach"
     AUDITOR = "auditor"
+    SYSTEM = "system"  # the engine itself (the scheduler sending reminders); never a person's role
+
+
+PERSON_ROLES = tuple(role for role in Role if role is not Role.SYSTEM)
 
 
 class Language(StrEnum):
@@ -46,6 +50,23 @@ class Module(StrEnum):
     MODULE_4 = "4"
     MODULE_5 = "5"
     POSTER = "poster"
+
+
+class Weekday(StrEnum):
+    """The day of a weekly digest, in the order of the week (Monday first, as in Denmark)."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def index(self) -> int:
+        """0 for Monday, as date.weekday() counts."""
+        return list(Weekday).index(self)
 
 
 class MeasureKind(StrEnum):
@@ -148,6 +169,10 @@ class Actor:
 
     person_id: UUID
     role: Role
+
+
+# The engine acting on its own (the scheduler): its records say so, and no person's id stands in for it.
+SYSTEM_ACTOR = Actor(UUID("00000000-0000-5000-8000-000000000000"), Role.SYSTEM)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-PERSON_FIELDS = ("participant_id", "sponsor_id", "coach_id", "person_id")
+from pdsa_engine.labels import VALUES
+
+PERSON_FIELDS = ("participant_id", "sponsor_id", "coach_id", "person_id", "recipient_id")
 PERSON_LISTS = ("attendees", "members")
 
 SENTENCES: dict[str, tuple[str, str]] = {
     "Person.Registered": ("registered {subject} with the roles {roles}", "registrerede {subject} med rollerne {roles}"),
     "Person.RoleGranted": ("gave {subject} the role {role}", "gav {subject} rollen {role}"),
+    "Person.DigestChosen": ("set the weekly digest of {subject}", "indstillede det ugentlige overblik for {subject}"),
     "EmailClaim.Claimed": ("reserved an e-mail address for {person_id}", "reserverede en e-mailadresse til {person_id}"),
     "Installation.Bootstrapped": ("installed the system as its first administrator",
                                  "installerede systemet som dets første administrator"),
@@ -25,6 +28,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
                            "dannede sparringsgruppen {name} i {region}: {members}"),
     "Cohort.ProjectRegistered": ("registered the project of {participant_id}", "registrerede projektet for {participant_id}"),
     "Cohort.Closed": ("closed the cohort", "lukkede holdet"),
+    "Cohort.RemindersConfigured": ("set the cohort's reminders", "indstillede holdets påmindelser"),
     "ImprovementProject.Created": ("created the project “{title}” for {participant_id}, sponsor {sponsor_id}, coach "
                                    "{coach_id}", "oprettede projektet “{title}” for {participant_id}, sponsor "
                                    "{sponsor_id}, coach {coach_id}"),
@@ -73,6 +77,14 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "SignOff.Decided": ("decided the sign-off: {decision}", "afgjorde godkendelsen: {decision}"),
     "SignOff.Withdrawn": ("withdrew the sign-off request", "trak anmodningen om godkendelse tilbage"),
     "SignOff.Readdressed": ("readdressed the sign-off to {sponsor_id}", "sendte godkendelsen videre til {sponsor_id}"),
+    "OutboxMessage.Queued": ("queued a {kind} for {recipient_id}", "satte en {kind} i kø til {recipient_id}"),
+    "OutboxMessage.Claimed": ("began sending it (try {attempt})", "begyndte at sende den (forsøg {attempt})"),
+    "OutboxMessage.Sent": ("sent it as {message_id}", "sendte den som {message_id}"),
+    "OutboxMessage.Deferred": ("could not deliver it and will try again: {error}",
+                               "kunne ikke levere den og prøver igen: {error}"),
+    "OutboxMessage.Failed": ("gave up delivering it: {error}", "opgav at levere den: {error}"),
+    "OutboxMessage.Dropped": ("did not send it: {reason}", "sendte den ikke: {reason}"),
+    "OutboxMessage.Retried": ("queued it again", "satte den i kø igen"),
     "AuditRecord.Exported": ("exported the history of a project as {format}", "eksporterede et projekts historik som {format}"),
 }
 EVENT_NAMES = tuple(SENTENCES)
@@ -97,6 +109,12 @@ WORDS: dict[str, dict[str, str]] = {
         "auditor": "revisor",
     },
 }
+# The kinds of message the reminders send, in the words labels.py has for them.
+_MESSAGE_KINDS = ("signoff_requested", "signoff_reminder", "signoff_escalation", "signoff_decided", "cycle_overdue",
+                  "startup_meeting_missing", "coaching_gap", "progress_stale", "data_missing", "poster_invitation",
+                  "followup", "sponsor_digest", "coach_digest", "administrator_digest", "auditor_checkpoint")
+for _index, _language in enumerate(("en", "da")):
+    WORDS[_language].update({kind: VALUES["kind"][kind][_index] for kind in _MESSAGE_KINDS})
 
 
 def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[[str], str]) -> str:

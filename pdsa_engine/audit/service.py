@@ -130,6 +130,13 @@ class Audit:
         """Signs the head of the chain, after checking the history it covers; then snapshots the long histories
         it has just verified. Returns the checkpoint, where it was written, and how many snapshots were taken."""
         self.auditor(actor)
+        checkpoint, taken = self.signed_checkpoint()
+        path = write_checkpoint(checkpoint, out or self.settings.checkpoints / f"checkpoint-{checkpoint.position:012d}.json")
+        return checkpoint, path, taken
+
+    def signed_checkpoint(self) -> tuple[Checkpoint, int]:
+        """A checkpoint of the verified history, not written anywhere (the auditors' weekly mail carries it to
+        them, which is the point: a copy away from the database), and how many snapshots were taken."""
         key = self.key
         if key is None:
             raise PermissionDenied(f"checkpoints are signed with the audit key, which is not at {self.settings.audit_key}")
@@ -137,9 +144,8 @@ class Audit:
         if not verification.holds:
             raise HistoryBroken(f"no checkpoint of a broken history: {describe_break(verification)}")
         checkpoint = make_checkpoint(key, verification, self.app.clock.now())
-        path = write_checkpoint(checkpoint, out or self.settings.checkpoints / f"checkpoint-{checkpoint.position:012d}.json")
         taken = self.snapshots.take(self.app, verification.position) if self.snapshots else 0
-        return checkpoint, path, taken
+        return checkpoint, taken
 
     def _public_key(self) -> Ed25519PublicKey | None:
         key = self.key

@@ -22,6 +22,7 @@ from pdsa_engine.cli.core import CliState, PdsaGroup, err, report_error
 from pdsa_engine.cli.cycles import cycle
 from pdsa_engine.cli.failures import as_error
 from pdsa_engine.cli.lists import person_list, project_list, signoff_list
+from pdsa_engine.cli.notify import notify, outbox, scheduler
 from pdsa_engine.cli.people import person
 from pdsa_engine.cli.projections import projections
 from pdsa_engine.cli.projects import project
@@ -48,7 +49,7 @@ def cli(ctx: click.Context, actor: str | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for group in (person, cohort, project, cycle, signoff, spc, projections, audit):
+for group in (person, cohort, project, cycle, signoff, spc, projections, audit, notify, outbox, scheduler):
     cli.add_command(group)
 for group, listing in ((person, person_list), (project, project_list), (signoff, signoff_list)):
     group.add_command(listing)

@@ -147,3 +147,27 @@ def list_cohorts() -> None:
     """Every cohort."""
     current = state()
     show(current.caught_up_queries().cohorts(current.actor), render.cohort_list)
+
+
+@cohort.command("reminders")
+@click.argument("cohort")
+@click.option("--signoff-after", metavar="DAYS", help="Remind the sponsor of a waiting sign-off after this many days (default 3).")
+@click.option("--signoff-every", metavar="DAYS", help="…and again every so many days (default 3).")
+@click.option("--escalate-after", metavar="DAYS", help="Tell the administrators and the coach after this many days, and "
+              "every so many again (default 10).")
+@click.option("--overdue-after", metavar="DAYS", help="A cycle in plan or do is overdue this many days after its planned "
+              "end (default 7).")
+@click.option("--study-overdue-after", metavar="DAYS", help="A cycle in study is overdue this many days after its planned "
+              "end (default 14).")
+@click.option("--coaching-gap", metavar="DAYS", help="Remind of coaching after this many days without a session (default 42).")
+@click.option("--progress-stale", metavar="DAYS", help="Ask for a progress score after this many days (default 30).")
+@click.option("--digest-day", metavar="DAY", help="The weekly digests' day: mon, tue, wed, thu, fri, sat or sun (default mon).")
+@click.option("--digest-hour", metavar="H", help="…and hour, Danish time, 0 to 23 (default 7).")
+@click.option("--off", "enabled", flag_value=False, default=None, help="No reminders or digests for this cohort.")
+@click.option("--on", "enabled", flag_value=True, help="Reminders and digests again.")
+def reminders(**fields: Any) -> None:
+    """Set the cohort's reminder thresholds; those not given keep their values. `cohort show` shows them."""
+    from pdsa_engine.application import PdsaApplication
+    from pdsa_engine.commands.cohorts import ConfigureReminders
+
+    execute(ConfigureReminders, fields, PdsaApplication.configure_reminders, "Reminders set.")

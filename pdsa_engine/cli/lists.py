@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from pdsa_engine.aggregates.values import Role, SignOffStatus
+from pdsa_engine.aggregates.values import PERSON_ROLES, Role, SignOffStatus
 from pdsa_engine.cli.core import PdsaCommand, cli_id, out, show, state
 
 SHORT_ID = 8
@@ -20,7 +20,7 @@ def short(identifier: Any) -> str:
 
 
 @click.command("list", cls=PdsaCommand)
-@click.option("--role", type=click.Choice([r.value for r in Role]), help="Only the people holding this role.")
+@click.option("--role", type=click.Choice([r.value for r in PERSON_ROLES]), help="Only the people holding this role.")
 def person_list(role: str | None) -> None:
     """Everyone registered, by name (for administrators, coaches and auditors)."""
     current = state()

@@ -77,11 +77,26 @@ def cohort(data: dict[str, Any]) -> None:
                          f"{p['days_since_last_activity']:.0f}",
                          f"{signal['kind']} ({signal['period']})" if signal else "—")
     out.print(projects)
-    sponsors = Table("sponsor", "waiting", "median answer (days)", "came to meetings", title="Sponsors")
+    sponsors = Table("sponsor", "waiting", "median answer (days)", "reminded", "came to meetings", title="Sponsors")
     for s in data["sponsors"]:
         sponsors.add_row(_who(s["sponsor"]), str(s["signoffs_waiting"]), _text(s["median_response_days"]),
-                         f"{s['meetings_attended']} of {s['meetings_expected']}")
+                         str(s.get("reminders_sent", 0)), f"{s['meetings_attended']} of {s['meetings_expected']}")
     out.print(sponsors)
+    reminders = data.get("reminders")
+    if reminders:
+        out.print(_reminders_line(reminders))
+    if data.get("deliveries_failed"):
+        out.print(f"[red]{data['deliveries_failed']} messages could not be delivered[/]: `pdsa outbox list --status "
+                  "failed`")
+
+
+def _reminders_line(r: dict[str, Any]) -> str:
+    if not r["enabled"]:
+        return "Reminders: off (`pdsa cohort reminders COHORT --on`)"
+    return (f"Reminders: sign-offs after {r['signoff_after']} days, then every {r['signoff_every']}; escalated after "
+            f"{r['escalate_after']}; cycles overdue {r['overdue_after']} days after their planned end "
+            f"({r['study_overdue_after']} in study); coaching after {r['coaching_gap']}; progress after "
+            f"{r['progress_stale']}; digests {r['digest_day']} at {r['digest_hour']:02d}:00")
 
 
 def _module(module: Any) -> str:

@@ -52,6 +52,10 @@ def demo(if_empty: bool) -> None:
     elif loaded:
         out.print(f"Loaded the demo: {loaded['events']} events. Act as the administrator with "
                   f"--as {DEMO_ADMINISTRATOR}; the cohort is {loaded['cohort_id']}.")
+        mail = loaded.get("mail") or {}
+        if mail:
+            out.print(f"Its year of reminders and digests: {mail['sent']} messages sent, {mail['dropped']} dropped "
+                      f"as no longer due, {mail['failed']} failed.")
     else:
         out.print("The database already holds data; the demo was not loaded.")
 
@@ -84,12 +88,16 @@ def _invoked_as() -> str:
 
 
 def _load_demo_if_empty(refuse_when_full: bool) -> dict[str, object] | None:
+    import os
+
     from pdsa_engine.demo import load_demo
+    from pdsa_engine.notifications.settings import MailSettings
 
     current = state()
+    mail = MailSettings.from_environ(os.environ, current.settings.maildir)  # a malformed setting is said first
     if not is_empty(current.app):
         if refuse_when_full:
             raise Refused("the database already holds data; the demo loads only into an empty one (--if-empty)")
         return None
     with err.status("Loading the demo through a simulated year…") as status:
-        return load_demo(current.settings, progress=lambda text: status.update(f"Loading the demo: {text}"))
+        return load_demo(current.settings, progress=lambda text: status.update(f"Loading the demo: {text}"), mail=mail)

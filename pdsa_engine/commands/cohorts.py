@@ -5,7 +5,20 @@ from typing import Annotated
 from pydantic import Field
 
 from pdsa_engine.aggregates.values import Language, Module, Sector
-from pdsa_engine.commands.types import Command, Count, Email, Id, IsoDate, PersonRef, RegionName, ShortText, Text
+from pdsa_engine.commands.types import (
+    Command,
+    Count,
+    DayOfWeek,
+    Days,
+    Email,
+    Hour,
+    Id,
+    IsoDate,
+    PersonRef,
+    RegionName,
+    ShortText,
+    Text,
+)
 
 
 class CreateCohort(Command):
@@ -73,3 +86,22 @@ class FormGroup(Command):
 
 class CloseCohort(Command):
     cohort: Id
+
+
+class ConfigureReminders(Command):
+    """Only the thresholds given change; the others keep their values."""
+
+    cohort: Id
+    enabled: bool | None = None
+    signoff_after: Days | None = None
+    signoff_every: Days | None = None
+    escalate_after: Days | None = None
+    overdue_after: Days | None = None
+    study_overdue_after: Days | None = None
+    coaching_gap: Days | None = None
+    progress_stale: Days | None = None
+    digest_day: DayOfWeek | None = None
+    digest_hour: Hour | None = None
+
+    def changes(self) -> dict[str, object]:
+        return {name: value for name, value in self.model_dump(exclude={"cohort"}).items() if value is not None}

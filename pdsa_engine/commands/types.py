@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from pdsa_engine.aggregates.values import Region
+from pdsa_engine.aggregates.values import Region, Weekday
 from pdsa_engine.commands.cpr import find_cpr_number
 from pdsa_engine.commands.text import forbidden_character, forbidden_character_rule
 from pdsa_engine.errors import InvalidInput
@@ -155,6 +155,33 @@ def _positive_int(value: Any) -> Any:
     return value
 
 
+# Danish and English names of the days, whole or by their first three letters: "mon", "Monday", "man", "mandag".
+_DANISH_DAYS = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
+
+
+def _weekday(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().casefold()[:3]
+        for day, danish in zip(Weekday, _DANISH_DAYS):
+            if text in (day.value, danish):
+                return day
+        raise PydanticCustomError("weekday", "must be a day of the week: mon, tue, wed, thu, fri, sat or sun")
+    return value
+
+
+def _whole_number(low: int, high: int, what: str) -> Any:
+    def check(value: Any) -> Any:
+        try:
+            number = _positive_int(value)
+        except PydanticCustomError:
+            number = None
+        if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+            raise PydanticCustomError("range", "must be a whole number of {what} from {low} to {high}",
+                                      {"what": what, "low": low, "high": high})
+        return number
+    return check
+
+
 Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_patient_identifiers)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_patient_identifiers)]
 Email = Annotated[str, BeforeValidator(_email)]
@@ -164,3 +191,7 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Number = Annotated[Decimal, BeforeValidator(_decimal)]
 Count = Annotated[int, BeforeValidator(_positive_int), Field(ge=0)]
 RegionName = Annotated[Region, BeforeValidator(_region)]
+DayOfWeek = Annotated[Weekday, BeforeValidator(_weekday)]
+Hour = Annotated[int, BeforeValidator(_whole_number(0, 23, "hours"))]
+# A reminder's threshold: a day at least, a year at most (a longer wait is no reminder).
+Days = Annotated[int, BeforeValidator(_whole_number(1, 365, "days"))]

@@ -9,14 +9,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from pdsa_engine.aggregates.cohort import DEFAULT_QUOTAS
-from pdsa_engine.aggregates.values import Region, Sector
+from pdsa_engine.aggregates.values import SYSTEM_ACTOR, Region, Sector
 from pdsa_engine.application import PdsaApplication as App
-from pdsa_engine.clock import SimulatedClock
+from pdsa_engine.clock import LOCAL_ZONE, SimulatedClock
 from pdsa_engine.commands import cohorts, people
 from pdsa_engine.config import Settings
 from pdsa_engine.demo.generic import generic_plan
@@ -24,7 +24,8 @@ from pdsa_engine.demo.names import ORGANISATIONS, NameBook, domain_of
 from pdsa_engine.demo.plans import ProjectPlan
 from pdsa_engine.demo.six_projects import SIX_PROJECTS
 from pdsa_engine.demo.story import Cast, Demo, Scheduler, Story, at, project_story
-from pdsa_engine.runtime import open_application
+from pdsa_engine.notifications.settings import MailSettings
+from pdsa_engine.runtime import open_application, open_projections
 
 DEMO_ADMINISTRATOR = "mette.kjaer@ledelsesprogram.example.dk"
 DEMO_SEED = 2026
@@ -35,21 +36,42 @@ MODULES = (("kickoff", date(2026, 1, 12)), ("1", date(2026, 2, 9)), ("2", date(2
 PROGRAMME_DOMAIN = "ledelsesprogram.example.dk"
 
 
-def load_demo(settings: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+def load_demo(settings: Settings, progress: Callable[[str], None] = lambda _: None,
+              mail: MailSettings | None = None) -> dict[str, Any]:
     """Loads the demo into the (empty) database named by the settings, creating it where there is none;
-    returns what it created."""
+    returns what it created. With mail settings, the reminders run every morning of the year too, and what
+    they send is delivered as those settings say (by default into the Maildir)."""
     clock = SimulatedClock(STARTS)
     id_source = random.Random(DEMO_SEED + 1)
     app = open_application(replace(settings, create_database=True), clock=clock, new_id=lambda: UUID(int=id_source.getrandbits(128), version=4))
+    notifier = None
     try:
         scheduler = Scheduler(clock, ENDS)
         loaded: dict[str, Any] = {"administrator": DEMO_ADMINISTRATOR}
         scheduler.spawn(programme_story(Demo(app, scheduler), random.Random(DEMO_SEED), loaded))
+        if mail is not None:
+            from pdsa_engine.notifications.service import Notifier
+
+            notifier = Notifier(app, open_projections(app, settings), settings, mail)
+            loaded["mail"] = {"queued": 0, "sent": 0, "deferred": 0, "failed": 0, "dropped": 0, "untried": 0}
+            scheduler.spawn(reminders_story(notifier, clock, loaded["mail"]))
         scheduler.run(progress)
         loaded["events"] = app.recorder.max_notification_id()
         return loaded
     finally:
+        if notifier is not None:
+            notifier.projections.store.close()
         app.close()
+
+
+def reminders_story(notifier: Any, clock: SimulatedClock, tally: dict[str, int]) -> Story:
+    """Every morning at 07:05, just after the digests' hour, what the scheduler would do that morning."""
+    day = STARTS.astimezone(LOCAL_ZONE).date() + timedelta(days=1)
+    while True:
+        yield at(day, 7, 5)
+        for name, count in notifier.run(clock.now(), SYSTEM_ACTOR).as_json().items():
+            tally[name] += count
+        day += timedelta(days=1)
 
 
 def programme_story(demo: Demo, rng: random.Random, loaded: dict[str, Any]) -> Story:

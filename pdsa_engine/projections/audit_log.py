@@ -11,12 +11,13 @@ snapshot (growing.py takes them as histories grow) and the events since.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, String, Table, Text
+from sqlalchemy import BigInteger, Column, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
 from pdsa_engine.application import PdsaApplication
@@ -103,3 +104,17 @@ def _project_of(aggregate: Any) -> str | None:
         return str(aggregate.id)
     project_id = getattr(aggregate, "project_id", None)
     return str(project_id) if project_id else None
+
+
+def periods_recorded_since(connection: Connection, measure_ids: Sequence[str], since: str) -> dict[str, set[str]]:
+    """The periods of each series whose value was recorded or corrected at or after `since` (UTC ISO text): the
+    audit log holds when each point came."""
+    found: dict[str, set[str]] = {measure_id: set() for measure_id in measure_ids}
+    if not found:
+        return found
+    rows = connection.execute(select(AUDIT.c.aggregate_id, AUDIT.c.document).where(
+        AUDIT.c.aggregate_id.in_(sorted(found)), AUDIT.c.at >= since,
+        AUDIT.c.event.in_(("MeasureSeries.PointRecorded", "MeasureSeries.PointCorrected"))))
+    for measure_id, document in rows:
+        found[measure_id].add(json.loads(document)["data"]["period"])
+    return found

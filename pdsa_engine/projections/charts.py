@@ -26,7 +26,7 @@ from matplotlib.dates import date2num  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from pdsa_engine.labels import LANGUAGES, language_of, word  # noqa: E402
+from pdsa_engine.labels import LANGUAGES, VALUES, language_of, word  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "pdsa-engine"  # the same series gives the same SVG
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable, readable by screen readers
@@ -48,14 +48,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_data": ("No data yet", "Ingen data endnu"),
     "day": ("Day", "Dag"), "week": ("Week", "Uge"), "month": ("Month", "Måned"), "week_number": ("week", "uge"),
 }
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "outside_limits": ("outside the limits", "uden for kontrolgrænserne"), "anhoej_longest_run": ("long run", "lang serie"),
-    "anhoej_crossings": ("few crossings", "få kryds"), "mdc_two_of_three": ("2 of 3 beyond 2σ", "2 af 3 uden for 2σ"),
-    "mdc_shift": ("shift", "niveauskift"), "mdc_trend": ("trend", "trend"),
-}
-SIGNAL_KINDS: dict[str, tuple[str, str]] = {
-    "improvement": ("improvement", "forbedring"), "concern": ("concern", "forværring"), "neutral": ("neutral", "neutral"),
-}
+RULE_LABELS, SIGNAL_KINDS = VALUES["rule"], VALUES["signal"]
 Y_LABELS: dict[str, tuple[str, str]] = {
     "p": ("Proportion", "Andel"), "pp": ("Proportion", "Andel"), "u": ("Rate", "Rate"), "up": ("Rate", "Rate"),
     "c": ("Count", "Antal"), "g": ("Cases between events", "Tilfælde mellem hændelser"),

@@ -1,6 +1,9 @@
 """The cohort dashboard view: per cohort its seats and groups, per project what an administrator follows
 (status, progress and its history, cycles and their phases, sign-offs and when they were asked for, meetings
-and who came, last activity). Only ids are stored; names are read from the people when the view is read."""
+and who came, last activity). Only ids are stored; names are read from the people when the view is read.
+
+The reminders read it too (notifications/facts.py): a cohort's reminder settings, when each cycle entered its
+phase and is planned to end, when each sign-off was addressed to its sponsor."""
 
 from __future__ import annotations
 
@@ -34,11 +37,11 @@ _CHARTER_EVENTS = ("AimSet", "MeasureDefined", "MeasureRedefined")
 
 class DashboardView(View):
     name = "dashboard"
-    version = 1
+    version = 2
     tables = (COHORTS, PROJECTS, LINKS)
     handles = frozenset({
         "Cohort.Created", "Cohort.ModuleScheduled", "Cohort.QuotaSet", "Cohort.Enrolled", "Cohort.Withdrawn",
-        "Cohort.GroupFormed", "Cohort.Closed",
+        "Cohort.GroupFormed", "Cohort.Closed", "Cohort.RemindersConfigured",
         *(f"ImprovementProject.{e}" for e in (
             "Created", "SponsorReassigned", "CoachReassigned", "AimSet", "MeasureDefined", "MeasureRedefined",
             "DriverAdded", "DriverRenamed", "DriverMoved", "DriverRemoved", "ProgressScored", "MeetingRecorded",
@@ -114,6 +117,8 @@ def _apply_to_cohort(cohorts: dict[str, dict[str, Any]], change: Change) -> None
                                               "members": data["members"]}
     elif event == "Closed":
         cohort["closed"] = True
+    elif event == "RemindersConfigured":
+        cohort["reminders"] = data["settings"]
 
 
 def _apply_to_project(project: dict[str, Any], change: Change) -> None:
@@ -137,6 +142,9 @@ def _charter_change(project: dict[str, Any], data: dict[str, Any], change: Chang
         project["charter_changed_since_approval"] = True
     if change.name.endswith("MeasureDefined"):
         project["measure_ids"].append(data["measure_id"])
+        project.setdefault("measures", {})[data["measure_id"]] = {"defined_at": change.at}
+    if "measure_id" in data:  # how often data is due, for the reminders
+        project.setdefault("measures", {}).setdefault(data["measure_id"], {})["frequency"] = data["frequency"]
 
 
 def _requested(kind: str) -> Any:
@@ -154,6 +162,7 @@ def _resolved(project: dict[str, Any], data: dict[str, Any], change: Change) -> 
         project["status"] = "active" if approved else "draft"
         if approved:
             project["charter_changed_since_approval"] = False
+            project.setdefault("active_since", change.at)
     elif request["kind"] == "closure" and approved:
         project.update(status="closed", outcome=request["outcome"])
 
@@ -163,6 +172,7 @@ def _cycle(phase: str | None = None, **fields: str) -> Any:
         cycle = project["cycles"].setdefault(data.get("cycle_id") or change.aggregate_id, {"phase": "plan"})
         if phase:
             cycle["phase"] = phase
+            cycle["since"] = change.at  # when it entered the phase: how long it has been there
         cycle.update({key: data[source] for key, source in fields.items()})
     return update
 
@@ -172,9 +182,9 @@ def _signoff(project: dict[str, Any], data: dict[str, Any], change: Change) -> N
     signoff = project["signoffs"].setdefault(change.aggregate_id, {})
     if event == "Requested":
         signoff.update(kind=data["kind"], sponsor_id=data["sponsor_id"], requested_at=change.at, status="requested",
-                       decided_at=None, decided_by=None)
-    elif event == "Readdressed":
-        signoff["sponsor_id"] = data["sponsor_id"]
+                       decided_at=None, decided_by=None, addressed_at=change.at, readdressed=0)
+    elif event == "Readdressed":  # the new sponsor's wait begins now
+        signoff.update(sponsor_id=data["sponsor_id"], addressed_at=change.at, readdressed=signoff["readdressed"] + 1)
     else:
         signoff.update(status=data.get("decision", "withdrawn"), decided_at=change.at,
                        decided_by=change.by["person_id"] if event == "Decided" and change.by else None)
@@ -194,6 +204,8 @@ _PROJECT_HANDLERS = {
     "ImprovementProject.CycleOpened": _cycle("plan", change_idea_id="change_idea_id"),
     "ImprovementProject.CycleConcluded": _cycle("closed", decision="decision"),
     "ImprovementProject.CycleCancelled": _cycle("cancelled"),
+    "PDSACycle.Planned": _cycle(planned_start="start", planned_end="end"),
+    "PDSACycle.PlanAmended": _cycle(planned_start="start", planned_end="end"),
     "PDSACycle.CarriedOut": _cycle("do"),
     "PDSACycle.Studied": _cycle("study"),
     **{f"SignOff.{e}": _signoff for e in ("Requested", "Decided", "Withdrawn", "Readdressed")},

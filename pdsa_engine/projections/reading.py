@@ -10,10 +10,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, select
+from sqlalchemy import Column, func, select
 from sqlalchemy.engine import Connection
 
+from pdsa_engine.aggregates.reminders import ReminderSettings
 from pdsa_engine.projections.dashboard import COHORTS, PROJECTS
+from pdsa_engine.projections.outbox import OUTBOX
 from pdsa_engine.projections.series import SERIES, SERIES_CYCLES, analysed, ordered_points
 from pdsa_engine.projections.spc import public_shape
 from pdsa_engine.projections.store import ViewStore
@@ -81,6 +83,12 @@ def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: dat
             select(SERIES.c.measure_id, SERIES.c.document).where(SERIES.c.measure_id.in_(measure_ids)))}
         points = ordered_points(connection, list(documents))
     # Each series is analysed as it is read: the analysis of every point so far is what its latest signal needs.
+        reminded = dict(connection.execute(
+            select(OUTBOX.c.recipient_id, func.count()).where(
+                OUTBOX.c.cohort_id == cohort_id, OUTBOX.c.status == "sent", OUTBOX.c.kind == "signoff_reminder")
+            .group_by(OUTBOX.c.recipient_id)).all())
+        failed = connection.execute(select(func.count()).where(
+            OUTBOX.c.cohort_id == cohort_id, OUTBOX.c.status == "failed")).scalar() or 0
     signals = {m: analysed(document, points[m])[1] for m, document in documents.items()}
     person = _people(name_of)
     return {
@@ -99,7 +107,9 @@ def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: dat
             for gid, g in cohort["groups"].items()
         ],
         "projects": [_project(p, person, signals, now) for p in projects],
-        "sponsors": _sponsors(projects, person),
+        "sponsors": _sponsors(projects, person, reminded),
+        "reminders": ReminderSettings.of(cohort.get("reminders") or {}).as_event(),
+        "deliveries_failed": failed,
     }
 
 
@@ -146,9 +156,10 @@ def _project(p: dict[str, Any], person: Any, signals: dict[str, Any], now: datet
     }
 
 
-def _sponsors(projects: list[dict[str, Any]], person: Any) -> list[dict[str, Any]]:
-    """Per sponsor: sign-offs waiting for them, how fast they answered, and whether they came to the meetings
-    a sponsor is expected at (the start-up meeting and the poster presentation)."""
+def _sponsors(projects: list[dict[str, Any]], person: Any, reminded: dict[str, int]) -> list[dict[str, Any]]:
+    """Per sponsor: sign-offs waiting for them, how fast they answered, how often they had to be reminded, and
+    whether they came to the meetings a sponsor is expected at (the start-up meeting and the poster
+    presentation)."""
     stats: dict[str, dict[str, Any]] = defaultdict(lambda: {"waiting": 0, "responses": [], "attended": 0,
                                                             "expected": 0})
     for p in projects:
@@ -166,7 +177,8 @@ def _sponsors(projects: list[dict[str, Any]], person: Any) -> list[dict[str, Any
     rows = [
         {"sponsor": person(sid), "signoffs_waiting": s["waiting"],
          "median_response_days": round(statistics.median(s["responses"]), 1) if s["responses"] else None,
-         "meetings_attended": s["attended"], "meetings_expected": s["expected"]}
+         "meetings_attended": s["attended"], "meetings_expected": s["expected"],
+         "reminders_sent": reminded.get(sid, 0)}
         for sid, s in stats.items()
     ]
     return sorted(rows, key=lambda row: (row["sponsor"]["name"], row["sponsor"]["id"]))

@@ -89,7 +89,16 @@ class ViewStore(TrackingRecorder):
                     upsert(connection, TRACKING, [{"view_name": view.name, "notification_id": 0,
                                                    "version": view.version}], "view_name")
                 elif known[view.name] != view.version:
+                    self._recreate(connection, view)
                     self.reset(connection, view)
+
+    @staticmethod
+    def _recreate(connection: Connection, view: Any) -> None:
+        """A new version of a view may keep other columns: its tables are made anew (they hold nothing that is
+        not derived from the events)."""
+        for table in view.tables:
+            table.drop(connection, checkfirst=True)
+            table.create(connection)
 
     def reset(self, connection: Connection, view: Any) -> None:
         """Empties a view and sets its position to the start of the log."""

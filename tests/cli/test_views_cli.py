@@ -73,7 +73,7 @@ def test_the_cohort_dashboard_and_the_projection_commands(pdsa: Pdsa, measured: 
     project_id, _, _ = measured
     first = pdsa("projections", "catch-up", "--json").json
     assert first["processed"]["series"] > 0
-    assert pdsa("projections", "catch-up", "--json").json["processed"] == {"series": 0, "dashboard": 0, "people": 0,
+    assert pdsa("projections", "catch-up", "--json").json["processed"] == {"series": 0, "dashboard": 0, "people": 0, "outbox": 0,
                                                                             "audit": 0, "snapshots": 0}
     cohort = pdsa(*ME, "project", "show", project_id, "--json").json["cohort_id"]
     board = pdsa("--as", ADMIN, "cohort", "show", cohort, "--json").json

@@ -52,10 +52,20 @@ def test_a_history_stored_by_an_earlier_version_loads_verifies_replays_and_proje
     views.catch_up()  # builds the views whose version changed since; the others have nothing to catch up
     assert {table.name: rows for table, rows in _rows(views, unchanged)} == stored, "caught up: nothing changed"
     readings = json.loads((FIXTURE / "readings.json").read_text(encoding="utf-8"))
-    assert readings_of(app, views, settings.sqlite_path) == readings, "the views read as they did"
+    assert as_before(readings_of(app, views, settings.sqlite_path), readings) == readings, "the views read as they did"
     caught_up = snapshot(views)
     views.rebuild()
     assert snapshot(views) == caught_up, "rebuilt, the views are as caught up"
+
+
+def as_before(now: Any, before: Any) -> Any:
+    """What is read now, without the fields added since the fixture was made (the dashboards' reminder counts,
+    say): a reading may say more than it did, never something else."""
+    if isinstance(now, dict) and isinstance(before, dict):
+        return {key: as_before(value, before[key]) for key, value in now.items() if key in before}
+    if isinstance(now, list) and isinstance(before, list) and len(now) == len(before):
+        return [as_before(a, b) for a, b in zip(now, before)]
+    return now
 
 
 def _versions(database: Path) -> dict[str, int]:

@@ -24,7 +24,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pdsa_engine.aggregates.outbox import OutboxMessage
 from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cycles, people, projects
@@ -128,6 +130,8 @@ RULES: tuple[Rule, ...] = (
     rule("person show", "{participant}", D, READ_ALL | {W.PARTICIPANT}, READ,
          "code (queries.py): everyone reads their own person record; those who read everything read all"),
     rule("person list", "", D, READ_ALL, READ, "code (queries.py): for those who read everything"),
+    rule("person notifications", "{participant} --digest off", D, ADMINISTRATORS | {W.PARTICIPANT}, EV,
+         "issue 11: a person (or an administrator for them) chooses their own digest"),
     # -- cohorts -------------------------------------------------------------------------------------
     rule("cohort create", "--name Hold~2032 --start 2032-01-10 --end 2032-12-10", D, ADMINISTRATORS, EV,
          ADMINS_RUN_THE_PROGRAMME),
@@ -143,6 +147,8 @@ RULES: tuple[Rule, ...] = (
         f"--member {{member{i}}}" for i in range(6)), D, ADMINISTRATORS, EV,
          "domain: administrators split participants into regional sparring groups"),
     rule("cohort close", "{cohort}", D, ADMINISTRATORS, EV, ADMINS_RUN_THE_PROGRAMME),
+    rule("cohort reminders", "{cohort} --signoff-after 5 --digest-day fri", D, ADMINISTRATORS, EV,
+         "issue 11: the thresholds are configurable per cohort, by its administrators"),
     rule("cohort show", "{cohort}", D, READ_ALL, READ,
          "domain: administrators track every project across the cohort; code: coaches and auditors too"),
     rule("cohort list", "", D, READ_ALL, READ, "code (queries.py): for those who read everything"),
@@ -222,11 +228,20 @@ RULES: tuple[Rule, ...] = (
     rule("audit signoff", "{signoff}", S, AUDITORS, READ, AUDIT + " (what exactly a sponsor approved)"),
     rule("audit export", "{project} --format jsonl --out {out}/history.jsonl", S, AUDITORS, BOTH,
          AUDIT + "; the export itself is recorded"),
+    # -- reminders and digests ----------------------------------------------------------------------
+    rule("notify due", "", D, ADMINISTRATORS, READ, "issue 11: for operators, what would be queued; queues nothing"),
+    rule("notify run", "", D, ADMINISTRATORS, EV, "issue 11: the rules evaluated and the outbox drained on demand, "
+         "by an administrator"),
+    rule("outbox list", "", D, ADMINISTRATORS, READ, "issue 11: the messages and how each went, for administrators"),
+    rule("outbox retry", "{failed_message}", D, ADMINISTRATORS, EV, "issue 11: administrators send a failed message "
+         "again"),
     # -- setting up ----------------------------------------------------------------------------------
     rule("init", "", D, EVERYONE, READ, OPERATOR + "; on a database set up already it changes nothing"),
     rule("demo", "--if-empty", D, EVERYONE, READ, OPERATOR + "; it loads only into an empty database"),
     rule("run", "", D, EVERYONE, READ, OPERATOR + "; it prints every cohort's overview"),
 )
+# Commands that run until they are stopped cannot be run case by case; each has a test of its own.
+UNTIL_STOPPED = {"scheduler run": "tests/notifications/test_scheduler.py (it acts as the system: no person)"}
 
 
 # -- the prepared state ------------------------------------------------------------------------------
@@ -260,6 +275,17 @@ def backup(source: Path, target: Path) -> None:
         reading.backup(writing)
 
 
+def _failed_message(app: PdsaApplication) -> Any:
+    """A message the mail server refused for good, for `outbox retry`."""
+    stamp = app.acting(ADMIN, Role.ADMINISTRATOR)
+    message = OutboxMessage.queue(stamp, "signoff_reminder:prepared:0:x", "signoff_reminder", app.person(SPONSOR).id,
+                                  {})
+    message.claim(stamp)
+    message.record_failure(stamp, "550 no such mailbox", permanent=True)
+    app.save(message)
+    return message.id
+
+
 def prepare(folder: Path) -> Prepared:
     """Builds the stages command by command through the application, before the tests' clock starts."""
     url = f"sqlite:///{folder / 'building.sqlite'}"
@@ -285,6 +311,7 @@ def prepare(folder: Path) -> Prepared:
     other_primary = driver(primary="Samarbejde")
     ideas = [driver(change_idea=text, under=secondary) for text in ("Udskrivningsbrev", "Tjekliste", "Opkald")]
     spare_idea = driver(change_idea="Reserve", under=secondary)
+    values_failed = _failed_message(app)
     for week, value in ((5, 12), (6, 10), (7, 9), (8, 8)):
         run(PARTICIPANT, P.record_data, projects.RecordData, measure=measure, period=f"2031-W{week:02d}",
             value=str(value))
@@ -297,6 +324,7 @@ def prepare(folder: Path) -> Prepared:
         "newcomer": NEWCOMER, "spare_participant": EXTRA_PARTICIPANTS[0],
         **{f"member{i}": email for i, email in enumerate((PARTICIPANT, OTHER_PARTICIPANT, *EXTRA_PARTICIPANTS))},
     }
+    values["failed_message"] = values_failed
     values["csv"] = folder / "enrolments.csv"
     values["csv"].write_text("email,organisation,region,sector,name\n"
                              "bo.ny@example.dk,Rigshospitalet,Region Hovedstaden,regional,Bo Ny\n", encoding="utf-8")
