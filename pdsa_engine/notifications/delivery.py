@@ -23,10 +23,10 @@ from pdsa_engine.aggregates.values import Stamp
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import utc_text
 from pdsa_engine.errors import ConcurrentModification, Refused
-from pdsa_engine.notifications.compose import compose, fingerprint, message_id, recipients
+from pdsa_engine.notifications.compose import compose, fingerprint
 from pdsa_engine.notifications.content import Gathering
 from pdsa_engine.notifications.rules import Kind, Notice
-from pdsa_engine.notifications.transport import DeliveryFailed, Transport
+from pdsa_engine.notifications.transport import DeliveryFailed, Sender, Transport
 from pdsa_engine.projections.outbox import OUTBOX
 from pdsa_engine.projections.store import ViewStore
 
@@ -95,53 +95,88 @@ def due_for_a_try(store: ViewStore, now: datetime) -> list[UUID]:
         return [UUID(row.id) for row in rows]
 
 
+CLAIM_BATCH = 50  # messages claimed in one transaction: a claim is a write, and the profile counted each
+
+
 def send_due(app: PdsaApplication, gathering: Gathering, transport: Transport, stamp: Stamp,
              still_due: set[str], tally: Tally, messages: Sequence[UUID],
              progress: Callable[[int, int], None] | None = None) -> None:
-    """Sends the messages that are due for a try, one at a time."""
-    mail = gathering.mail
+    """Sends the messages that are due for a try, one at a time, claiming them a batch at a time."""
+    done = 0
     with transport.session() as deliver:
-        for position, message_uuid in enumerate(messages, start=1):
-            if progress:
-                progress(position, len(messages))
-            message = app.load(OutboxMessage, message_uuid)
-            if not message.due_for_a_try(stamp.at):
-                continue  # the view was behind: another sender has it, or it is done
-            try:
-                message.claim(stamp)
-                app.save(message)
-            except (ConcurrentModification, Refused):
-                continue  # another sender claimed it first
-            if message.key not in still_due:
-                message.drop(stamp, "no longer due: what it was about has been decided, closed or overtaken")
-                app.save(message)
-                tally.dropped += 1
-                continue
-            try:
-                content = gathering.content(Kind(message.kind), str(message.recipient_id), message.about)
-                email = compose(content, message.id, mail, stamp.at)
-                data = email.as_bytes()
-            except Exception as problem:  # a message that cannot be written must not stop the others
-                message.record_failure(stamp, f"could not be written: {type(problem).__name__}: {problem}",
-                                       permanent=True)
-                app.save(message)
-                tally.failed += 1
-                tally.problems.append(f"{message.kind} {message.id}: {problem}")
-                continue
-            try:
-                deliver(email, data, recipients(email))
-            except DeliveryFailed as failure:
-                message.record_failure(stamp, failure.reason, permanent=failure.permanent)
-                app.save(message)
-                if message.status is MessageStatus.FAILED:
-                    tally.failed += 1
-                else:
-                    tally.deferred += 1
-                if failure.connection:
-                    tally.untried += len(messages) - position
-                    tally.problems.append(failure.reason)
+        for start in range(0, len(messages), CLAIM_BATCH):
+            claimed = _claimed(app, stamp, messages[start:start + CLAIM_BATCH])
+            for position, message in enumerate(claimed):
+                done += 1
+                if progress:
+                    progress(done, len(messages))
+                unreachable = _send_one(app, gathering, deliver, stamp, still_due, tally, message)
+                if unreachable:
+                    # The rest of this batch met the same closed door: deferred alike, not held by their claims.
+                    rest = claimed[position + 1:]
+                    for other in rest:
+                        other.record_failure(stamp, unreachable)
+                    app.save(*rest)
+                    tally.deferred += len(rest)
+                    tally.untried += max(0, len(messages) - start - CLAIM_BATCH)
                     return
-                continue
-            message.record_sent(stamp, message_id(message.id, mail), fingerprint(data))
+
+
+def _claimed(app: PdsaApplication, stamp: Stamp, ids: Sequence[UUID]) -> list[OutboxMessage]:
+    """The messages among these that this sender now holds the claim of: claimed together in one transaction,
+    or, when another sender claimed one of them first, one by one."""
+    messages = [app.load(OutboxMessage, message_id) for message_id in ids]
+    due = [m for m in messages if m.due_for_a_try(stamp.at)]  # the view may be behind: another sender has some
+    for message in due:
+        message.claim(stamp)
+    try:
+        app.save(*due)
+        return due
+    except ConcurrentModification:
+        pass
+    claimed = []
+    for message_id in (m.id for m in due):
+        message = app.load(OutboxMessage, message_id)
+        try:
+            message.claim(stamp)
             app.save(message)
-            tally.sent += 1
+            claimed.append(message)
+        except (ConcurrentModification, Refused):
+            continue  # another sender claimed it first
+    return claimed
+
+
+def _send_one(app: PdsaApplication, gathering: Gathering, deliver: Sender, stamp: Stamp, still_due: set[str],
+              tally: Tally, message: OutboxMessage) -> str | None:
+    """Sends one claimed message and records how it went; says why when the transport cannot be reached."""
+    if message.key not in still_due:
+        message.drop(stamp, "no longer due: what it was about has been decided, closed or overtaken")
+        app.save(message)
+        tally.dropped += 1
+        return None
+    try:
+        content = gathering.content(Kind(message.kind), str(message.recipient_id), message.about)
+        outgoing = compose(content, message.id, gathering.mail, stamp.at)
+    except Exception as problem:  # a message that cannot be written must not stop the others
+        message.record_failure(stamp, f"could not be written: {type(problem).__name__}: {problem}", permanent=True)
+        app.save(message)
+        tally.failed += 1
+        tally.problems.append(f"{message.kind} {message.id}: {problem}")
+        return None
+    try:
+        deliver(outgoing.data, outgoing.recipients)
+    except DeliveryFailed as failure:
+        message.record_failure(stamp, failure.reason, permanent=failure.permanent)
+        app.save(message)
+        if message.status is MessageStatus.FAILED:
+            tally.failed += 1
+        else:
+            tally.deferred += 1
+        if failure.connection:
+            tally.problems.append(failure.reason)
+            return failure.reason
+        return None
+    message.record_sent(stamp, outgoing.message_id, fingerprint(outgoing.data))
+    app.save(message)
+    tally.sent += 1
+    return None

@@ -13,7 +13,6 @@ import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +30,7 @@ class DeliveryFailed(Exception):
 
 
 class Sender(Protocol):
-    def __call__(self, message: EmailMessage, data: bytes, recipients: list[str]) -> None: ...
+    def __call__(self, data: bytes, recipients: list[str]) -> None: ...
 
 
 class Transport(Protocol):
@@ -61,7 +60,7 @@ class MaildirTransport:
             raise DeliveryFailed(f"cannot open the Maildir {self.path}: {problem.strerror or problem}",
                                  connection=True) from None
 
-        def deliver(message: EmailMessage, data: bytes, recipients: list[str]) -> None:
+        def deliver(data: bytes, recipients: list[str]) -> None:
             try:
                 box.add(data)
             except OSError as problem:
@@ -85,7 +84,7 @@ class SmtpTransport:
     def session(self) -> Iterator[Sender]:
         connection: list[smtplib.SMTP] = []
 
-        def deliver(message: EmailMessage, data: bytes, recipients: list[str]) -> None:
+        def deliver(data: bytes, recipients: list[str]) -> None:
             if connection and connection[0].sock is None:  # the server closed it (a 421 reply does)
                 connection.clear()
             if not connection:

@@ -70,7 +70,7 @@ def test_the_sponsor_digest_shows_a_new_signal_with_its_chart_and_can_be_turned_
     notifier.run(MONDAY.astimezone(timezone.utc) + timedelta(minutes=1), admin)
     [digest] = smtp_server.inbox.of_kind("sponsor_digest")
     assert digest["To"].addresses[0].addr_spec == SPONSOR
-    assert digest["List-Unsubscribe"] == f"<https://pdsa.example.dk/people/{app.person(SPONSOR).id}/notifications?digest=off>"
+    assert digest["List-Unsubscribe"].strip() == f"<https://pdsa.example.dk/people/{app.person(SPONSOR).id}/notifications?digest=off>"
     text = digest.get_body(("plain",)).get_content()
     assert "Færre færdigbehandlingsdage" in text and "Færdigbehandlingsdage: forværring" in text
     assert "Næste gang: modul 3 den 19. januar 2035" in text

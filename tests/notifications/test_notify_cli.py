@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import people  # noqa: F401 - the fixture: registered people of every role
 from tests.cli.test_cli import ADMIN, PARTICIPANT, SPONSOR
 from tests.support.cli import Pdsa
 
@@ -58,10 +57,10 @@ def test_mail_that_cannot_go_stays_queued_and_the_run_exits_7(waiting, smtp_serv
     monkeypatch.setenv("PDSA_SMTP_URL", smtp_server.url)
     smtp_server.stop()
     run = pdsa(*AS_ADMIN, "notify", "run", "--json")
-    assert run.code == 7 and run.json["sent"] == 0 and run.json["deferred"] == 1
+    assert run.code == 7 and run.json["sent"] == 0 and run.json["deferred"] == run.json["queued"]
     assert "cannot reach smtp://127.0.0.1" in run.err
     listed = pdsa(*AS_ADMIN, "outbox", "list", "--json").json
-    assert {row["status"] for row in listed} == {"deferred", "queued"}
+    assert {row["status"] for row in listed} == {"deferred"} and all(row["attempts"] == 1 for row in listed)
 
 
 @pytest.mark.parametrize("url", ["smtp://", "http://mail.example.dk", "smtp://mail.example.dk:99999",
@@ -140,3 +139,18 @@ def test_a_person_chooses_their_digest_and_nobody_else_but_an_administrator_may(
     bad = pdsa("--as", SPONSOR, "person", "notifications", SPONSOR, "--digest-hour", "25", "--json")
     assert bad.code == 2 and bad.json["error"]["field"] == "digest_hour"
     assert pdsa("--as", SPONSOR, "person", "notifications", SPONSOR, "--digest", "maybe").code == 2
+
+
+def test_without_a_mail_server_mail_goes_into_the_maildir_any_mail_client_reads(waiting, tmp_path, monkeypatch):
+    import mailbox
+    from email import message_from_bytes, policy
+
+    pdsa, _ = waiting
+    maildir = tmp_path / "inbox"
+    monkeypatch.setenv("PDSA_MAILDIR", str(maildir))
+    run = pdsa(*AS_ADMIN, "notify", "run", "--json")
+    assert run.code == 0 and run.json["sent"] == run.json["queued"] >= 1
+    assert "the Maildir" in pdsa(*AS_ADMIN, "notify", "run").out
+    messages = [message_from_bytes(m.as_bytes(), policy=policy.default) for m in mailbox.Maildir(maildir)]
+    assert len(messages) == run.json["sent"]
+    assert "signoff_requested" in {m["X-PDSA-Kind"] for m in messages}
