@@ -54,15 +54,15 @@ class MaildirTransport:
 
     @contextmanager
     def session(self) -> Iterator[Sender]:
-        try:
-            box = mailbox.Maildir(self.path, create=True)
-        except OSError as problem:
-            raise DeliveryFailed(f"cannot open the Maildir {self.path}: {problem.strerror or problem}",
-                                 connection=True) from None
+        opened: list[mailbox.Maildir] = []
 
         def deliver(data: bytes, recipients: list[str]) -> None:
             try:
-                box.add(data)
+                if not opened:  # made when first needed, with its folders: ./var/ may not exist yet, or be empty
+                    for folder in ("tmp", "new", "cur"):
+                        (self.path / folder).mkdir(parents=True, exist_ok=True)
+                    opened.append(mailbox.Maildir(self.path, create=False))
+                opened[0].add(data)
             except OSError as problem:
                 raise DeliveryFailed(f"cannot write into the Maildir {self.path}: {problem.strerror or problem}",
                                      connection=True) from None

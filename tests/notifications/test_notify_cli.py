@@ -154,3 +154,15 @@ def test_without_a_mail_server_mail_goes_into_the_maildir_any_mail_client_reads(
     messages = [message_from_bytes(m.as_bytes(), policy=policy.default) for m in mailbox.Maildir(maildir)]
     assert len(messages) == run.json["sent"]
     assert "signoff_requested" in {m["X-PDSA-Kind"] for m in messages}
+
+
+def test_a_maildir_is_made_where_there_is_none_and_one_that_cannot_be_defers_the_mail(waiting, tmp_path, monkeypatch):
+    pdsa, _ = waiting
+    monkeypatch.setenv("PDSA_MAILDIR", str(tmp_path / "not" / "yet" / "there"))
+    assert pdsa(*AS_ADMIN, "notify", "run", "--json").json["sent"] >= 1
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("PDSA_MAILDIR", str(blocked / "mail"))
+    assert pdsa("--as", SPONSOR, "person", "notifications", SPONSOR, "--digest-day", "tue").code == 0
+    run = pdsa(*AS_ADMIN, "notify", "run", "--at", "2035-01-02T09:00", "--json")
+    assert run.code == 7 and run.json["deferred"] >= 1 and "cannot write into the Maildir" in run.err
