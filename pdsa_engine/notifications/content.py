@@ -23,6 +23,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import local_date, utc_text
+from pdsa_engine.errors import NotFound
 from pdsa_engine.notifications.facts import Facts, ProjectFacts
 from pdsa_engine.notifications.rules import Kind
 from pdsa_engine.notifications.settings import MailSettings
@@ -69,7 +70,7 @@ class Gathering:
         if person_id not in self._names:
             try:
                 self._names[person_id] = self.person(person_id).name
-            except Exception:  # someone erased: the message still reads
+            except NotFound:  # someone erased: the message still reads
                 self._names[person_id] = "—"
         return self._names[person_id]
 

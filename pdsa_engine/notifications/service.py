@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 from pdsa_engine.aggregates.values import Actor, Stamp
@@ -60,23 +61,20 @@ class Notifier:
         waiting = due_for_a_try(self.projections.store, now)
         if waiting:
             still_due = {n.key for n in (notices if kinds is None else due(facts, now))}
-            gathering = Gathering(self.app, self.projections.store, facts, self.mail, now, self._checkpoint)
+            # One checkpoint a run, however many auditors receive it; the next run (a week on) signs its own.
+            gathering = Gathering(self.app, self.projections.store, facts, self.mail, now, cache(self._checkpoint))
             send_due(self.app, gathering, self.transport, stamp, still_due, tally, waiting, progress)
         return tally
 
     def _checkpoint(self) -> tuple[dict[str, Any], bytes | None, str | None]:
-        """A freshly signed checkpoint, made once a run however many auditors receive it."""
-        if not hasattr(self, "_made"):
-            from pdsa_engine.audit.service import Audit
+        """A freshly signed checkpoint of the verified history, or why there is none."""
+        from pdsa_engine.audit.service import Audit
 
-            try:
-                checkpoint, _ = Audit(self.app, self.settings, self.projections).signed_checkpoint()
-                document = json.dumps(checkpoint.as_json(), indent=2).encode() + b"\n"
-                self._made = (checkpoint.as_json(), document, None)
-            except (HistoryBroken, PermissionDenied) as problem:
-                self._made = ({"position": 0}, None, problem.message)
-        return self._made
-
+        try:
+            checkpoint, _ = Audit(self.app, self.settings, self.projections).signed_checkpoint()
+        except (HistoryBroken, PermissionDenied) as problem:
+            return {"position": 0}, None, problem.message
+        return checkpoint.as_json(), json.dumps(checkpoint.as_json(), indent=2).encode() + b"\n", None
 
 def latest_moment(app: PdsaApplication) -> datetime | None:
     """When the latest stored event happened."""

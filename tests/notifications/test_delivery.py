@@ -151,3 +151,16 @@ def test_the_audit_log_shows_each_reminder_beside_its_project(sqlite_url, smtp_s
     assert {line["what"] for line in queued} == {"queued a request for a sign-off for Sus Sponsor",
                                                      "queued a reminder of a sign-off for Sus Sponsor"}
     assert all(line["who"]["name"] == "Ada Admin" and line["role"] == "administrator" for line in told)
+
+
+def test_each_weeks_checkpoint_is_signed_afresh_by_a_notifier_that_runs_on(sqlite_url, smtp_server, tmp_path):
+    import json
+
+    w = world(sqlite_url)
+    notifier = w.notifier(smtp_server.url, tmp_path)  # one notifier, as the scheduler and the demo keep it
+    notifier.run(w.clock.now(), w.administrator())
+    w.programme.decide(w.signoff, "approved")  # the history grows
+    notifier.run(w.later(days=7), w.administrator())
+    positions = [json.loads(part.get_content())["position"] for m in smtp_server.inbox.of_kind("auditor_checkpoint")
+                 for part in m.walk() if part.get_content_type() == "application/json"]
+    assert len(positions) == 2 and positions[0] < positions[1], positions
