@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench mutation planted postgres-server chromium clean
+.PHONY: install run test bench mutation planted postgres-server chromium axe clean
 
 # Bytecode is written once here, so that every `pdsa` call starts from it even where PYTHONDONTWRITEBYTECODE is set.
 install: $(INSTALLED)
@@ -37,7 +37,13 @@ chromium:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
-test: install postgres-server chromium
+# The accessibility scan of the browser tests injects axe-core, from the npm registry, into each page.
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
+test: install postgres-server chromium axe
 	$(BIN)/ruff check pdsa_engine tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -23,7 +23,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, SignOffKind, SignOffStatus, Stamp
 from pdsa_engine.application_base import ApplicationBase
 from pdsa_engine.clock import local_date
-from pdsa_engine.errors import PermissionDenied, Refused
+from pdsa_engine.errors import PermissionDenied, Refused, StaleVersion
 
 if TYPE_CHECKING:  # the command models (pydantic) are the callers' to import: reading needs none of them
     from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
@@ -313,9 +313,19 @@ class PdsaApplication(ApplicationBase):
         stamp = self.acting(actor, Role.SPONSOR)
         signoff = self.load(SignOff, cmd.signoff)
         project = self.load(ImprovementProject, signoff.project_id)
+        if cmd.project_version is not None and cmd.project_version != project.version:
+            raise self._changed_since(project, cmd.project_version)
         signoff.decide(stamp, cmd.decision, cmd.comment, project.version)
         project.resolve_signoff(stamp, signoff.id, cmd.decision)
         self.save(signoff, project)
+
+    def _changed_since(self, project: ImprovementProject, seen: int) -> StaleVersion:
+        """What happened to the project after the version a sponsor decided on."""
+        changes = [_spoken(type(e).__name__) for e in self.events.get(project.id, gt=seen)] if seen < project.version \
+            else []
+        said = "; ".join(changes) if changes else "it is at an earlier version"
+        return StaleVersion(f"the project has changed since you opened it (version {seen}, now {project.version}: "
+                            f"{said}); nothing was decided — look at it again", changes)
 
     def withdraw_signoff(self, actor: str, cmd: signoffs.WithdrawSignOff) -> None:
         stamp = self.acting(actor, Role.PARTICIPANT)
@@ -382,3 +392,8 @@ class PdsaApplication(ApplicationBase):
         record = AuditRecord.export(self.new_id(), stamp, project_id, format)
         self.save(record)
         return record.id
+
+
+def _spoken(event_name: str) -> str:
+    """MeasureDefined → measure defined."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in event_name).strip()

@@ -7,6 +7,7 @@
      │    └── PermissionDenied        exit 3  the acting person may not do this
      ├── NotFound                     exit 4  no such person, cohort, project, cycle, sign-off or measure
      ├── ConcurrentModification       exit 5  someone else changed the same record first; nothing was saved
+ │    └── StaleVersion            exit 5  a decision was made on a version that is no longer the current one
      ├── HistoryBroken                exit 6  the stored history does not verify: it was changed afterwards
      ├── DatabaseUnavailable          exit 1  the database cannot be reached or opened, or there is none
      ├── AuditKeyUnusable             exit 1  the audit key file cannot be read, written or understood
@@ -63,6 +64,16 @@ class NotFound(PdsaError):
 class ConcurrentModification(PdsaError):
     exit_code = 5
     code = "concurrent_modification"
+
+
+class StaleVersion(ConcurrentModification):
+    """A decision taken on what someone saw, when what they saw has changed since: theirs to look at again."""
+
+    code = "stale"
+
+    def __init__(self, message: str, changes: list[str]) -> None:
+        super().__init__(message)
+        self.changes = changes
 
 
 class HistoryBroken(PdsaError):

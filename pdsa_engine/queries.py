@@ -157,6 +157,34 @@ class Queries:
         project = self._readable_project(actor, series.project_id)
         return views.measure_view(series, project)
 
+    def check_readable(self, actor: str | None, kind: str, ref: str) -> None:
+        """Raises NotFound when there is no such thing, PermissionDenied when the reader may not read it: the
+        check a command on a thing begins with at the web's doors (which answer both as not found)."""
+        from pdsa_engine.aggregates.cohort import Cohort
+
+        reader = self._reader(actor)
+        if kind == "person":
+            if self.app.person(ref).id != reader.id:
+                self._require_any(reader, _READ_ALL)
+            return
+        try:
+            thing_id = UUID(ref)
+        except ValueError:
+            raise NotFound(f"no {kind} has the id {ref}") from None
+        if kind == "cohort":
+            self.app.load(Cohort, thing_id)
+            self._require_any(reader, _READ_ALL)
+        elif kind == "project":
+            self._readable_project(actor, thing_id)
+        elif kind == "cycle":
+            self._readable_project(actor, self.app.load(PDSACycle, thing_id).project_id)
+        elif kind == "measure":
+            self._readable_project(actor, self.app.load(MeasureSeries, thing_id).project_id)
+        elif kind == "signoff":
+            self.signoff(actor, thing_id)
+        else:
+            raise NotFound(f"nothing of the kind {kind!r} is kept here")
+
     def _readable_project(self, actor: str | None, project_id: UUID) -> ImprovementProject:
         reader = self._reader(actor)
         project = self.app.load(ImprovementProject, project_id)

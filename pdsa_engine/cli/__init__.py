@@ -29,6 +29,7 @@ from pdsa_engine.cli.projects import project
 from pdsa_engine.cli.setup import demo, init, run
 from pdsa_engine.cli.signoffs import signoff
 from pdsa_engine.cli.spc import spc
+from pdsa_engine.cli.web import login_link, serve, session, token
 from pdsa_engine.config import Settings
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.runtime import ApplicationFactory, open_application
@@ -49,11 +50,12 @@ def cli(ctx: click.Context, actor: str | None) -> None:
     ctx.call_on_close(state.close)
 
 
-for group in (person, cohort, project, cycle, signoff, spc, projections, audit, notify, outbox, scheduler):
+for group in (person, cohort, project, cycle, signoff, spc, projections, audit, notify, outbox, scheduler, token,
+              session):
     cli.add_command(group)
 for group, listing in ((person, person_list), (project, project_list), (signoff, signoff_list)):
     group.add_command(listing)
-for command in (init, demo, run):
+for command in (init, demo, run, serve, login_link):
     cli.add_command(command)
 
 

@@ -61,8 +61,12 @@ def demo(if_empty: bool) -> None:
 
 
 @click.command(cls=PdsaCommand)
-def run() -> None:
-    """The main job: prepare the database, load the demo into an empty one, print every cohort's overview."""
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the site (with the scheduler) after the overview, until Ctrl-C.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def run(serve: bool, port: int) -> None:
+    """The main job: prepare the database, load the demo into an empty one, print every cohort's overview, and
+    serve the site at http://127.0.0.1:8000 with log-in links for each of the demo's roles."""
     from pdsa_engine.demo import DEMO_ADMINISTRATOR
 
     state().allow_creating_the_database()
@@ -70,12 +74,71 @@ def run() -> None:
     overviews = state().caught_up_queries().cohort_overviews()
     if state().as_json:
         print_json(overviews)
-        return
-    for overview in overviews:
-        render.cohort(overview)
-    if not overviews:
-        out.print("No cohorts yet: create one with `pdsa cohort create`.")
-    out.print(f"\nDatabase: {state().settings.describe()}. Try: {_invoked_as()} --as {DEMO_ADMINISTRATOR} cohort list")
+    else:
+        for overview in overviews:
+            render.cohort(overview)
+        if not overviews:
+            out.print("No cohorts yet: create one with `pdsa cohort create`.")
+        out.print(f"\nDatabase: {state().settings.describe()}. Try: {_invoked_as()} --as {DEMO_ADMINISTRATOR} "
+                  "cohort list")
+    if serve:
+        _serve_with_links(port)
+
+
+def _serve_with_links(port: int) -> None:
+    """Log-in links for one person of each role (single use, 15 minutes; `pdsa login-link PERSON` makes more),
+    then the site."""
+    import os
+
+    from pdsa_engine.notifications.settings import MailSettings
+    from pdsa_engine.web.auth import Auth
+    from pdsa_engine.web.serve import serve
+    from pdsa_engine.web.store import open_engine
+
+    current = state()
+    mail = MailSettings.from_environ(os.environ, current.settings.maildir)
+    auth = Auth(open_engine(current.settings), current.app.clock.now)
+    out.print(f"\nOpen http://127.0.0.1:{port} and log in with a link (each works once, within 15 minutes; make "
+              f"more with `{_invoked_as()} --as ADMINISTRATOR login-link PERSON`):")
+    for role, person in _one_of_each_role():
+        link = mail.link(f"/login/{auth.issue_link(person['id'])}").replace(mail.base_url, f"http://127.0.0.1:{port}")
+        out.print(f"  {role:<13} {person['name']:<28} {link}")
+    auth.engine.dispose()
+    current.close()
+    serve("127.0.0.1", port, 1, True, out.print)
+
+
+def _one_of_each_role() -> list[tuple[str, dict[str, object]]]:
+    """The demo's administrator, and for the other roles someone who has something to do in them: the
+    participant, sponsor and coach of the first project with a sign-off waiting, when there is one."""
+    from pdsa_engine.aggregates.values import Role
+    from pdsa_engine.demo import DEMO_ADMINISTRATOR
+
+    queries = state().caught_up_queries()
+    admin = state().app.person(DEMO_ADMINISTRATOR) if _exists(DEMO_ADMINISTRATOR) else None
+    if admin is None:
+        return []
+    actor = str(admin.id)
+    projects = queries.projects(actor)
+    waiting = [p for p in projects if p["pending_signoffs"]] or projects
+    chosen: list[tuple[str, dict[str, object]]] = [("administrator", {"id": admin.id, "name": admin.name})]
+    if waiting:
+        first = waiting[0]
+        chosen += [("participant", first["participant"]), ("sponsor", first["sponsor"]), ("coach", first["coach"])]
+    auditors = queries.people(actor, Role.AUDITOR)
+    if auditors:
+        chosen.append(("auditor", {"id": auditors[0]["id"], "name": auditors[0]["name"]}))
+    return chosen
+
+
+def _exists(ref: str) -> bool:
+    from pdsa_engine.errors import NotFound
+
+    try:
+        state().app.person(ref)
+    except NotFound:
+        return False
+    return True
 
 
 def _invoked_as() -> str:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from pdsa_engine.aggregates.values import SignOffStatus
 from pdsa_engine.commands.types import Command, Id, Text
@@ -13,6 +13,8 @@ class DecideSignOff(Command):
     signoff: Id
     decision: SignOffStatus
     comment: Text | None = None
+    # The project's version as the sponsor saw it; when given, a project that has changed since is refused.
+    project_version: Annotated[int, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _comment_unless_approved(self) -> Self:

@@ -24,14 +24,14 @@ def test_run_creates_the_database_loads_the_demo_once_and_prints_the_cohort(tmp_
         env = {k: v for k, v in os.environ.items() if not k.startswith("PDSA_")} | {
             "COLUMNS": "160", "PDSA_SMTP_URL": server.url,
             "PDSA_MAIL_FROM": "Det Nationale Ledelsesprogram <noreply@ledelsesprogram.example.dk>"}
-        first = subprocess.run([script, "run"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=900)
+        first = subprocess.run([script, "run", "--no-serve"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=900)
         assert first.returncode == 0, first.stderr
         assert (tmp_path / "var" / "pdsa.sqlite").exists()
         for expected in ("Hold 2026", "Hjemmebehandling med kemoterapi", "Forbedringstorsdag hver 14. dag",
                          "below 6 members", "Region Nordjylland", "Reminders: sign-offs after 3 days"):
             assert expected in first.stdout
         in_the_year = Counter(m["X-PDSA-Kind"] for m in server.inbox.messages())
-        again = subprocess.run([script, "run", "--json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+        again = subprocess.run([script, "run", "--no-serve", "--json"], cwd=tmp_path, capture_output=True, text=True, env=env)
         assert again.returncode == 0
         assert '"name": "Hold 2026"' in again.stdout and again.stdout.count('"name": "Hold 2026"') == 1
         demo = subprocess.run([script, "demo"], cwd=tmp_path, capture_output=True, text=True, env=env)

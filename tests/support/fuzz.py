@@ -918,13 +918,14 @@ def _csv_bytes(columns: list[str], rows: list[tuple[str, ...]], delimiter: str, 
 # How often each command is drawn (default 3). The commands that take numbers and periods, which have the most
 # rules, more often; slow or coarse ones less: `projections rebuild` rebuilds every view (over a second), an
 # unfiltered `audit log` renders the whole history (seconds), and `demo`, `run` and `init` on a database that
-# holds data do little: `demo` refuses, `run` prints the overview, `init` finds everything sealed. `scheduler run`
-# runs until it is stopped, never: it has a test of its own (tests/notifications/test_scheduler.py).
+# holds data do little: `demo` refuses, `init` finds everything sealed. `scheduler run`, `serve` and `run` (which
+# serves the site after its overview) run until they are stopped, never: each has tests of its own
+# (tests/notifications/test_scheduler.py, tests/web/test_serve.py, tests/cli/test_run.py).
 EXCLUSIVE = {"project reassign": ("sponsor", "coach"), "project driver add": ("primary", "secondary", "change_idea"),
              "audit replay": ("at", "version")}
 WEIGHTS = {"project measure record": 6, "project measure correct": 5, "project measure add": 5,
            "project measure update": 5, "spc analyse": 5, "project progress": 4, "audit log": 2,
-           "projections rebuild": 1, "demo": 1, "run": 1, "init": 1, "scheduler run": 0}
+           "projections rebuild": 1, "demo": 1, "run": 0, "init": 1, "scheduler run": 0, "serve": 0}
 
 
 def invocations(values: Values, all_leaves: list[Leaf]) -> st.SearchStrategy[Invocation]:

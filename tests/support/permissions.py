@@ -238,10 +238,21 @@ RULES: tuple[Rule, ...] = (
     # -- setting up ----------------------------------------------------------------------------------
     rule("init", "", D, EVERYONE, READ, OPERATOR + "; on a database set up already it changes nothing"),
     rule("demo", "--if-empty", D, EVERYONE, READ, OPERATOR + "; it loads only into an empty database"),
-    rule("run", "", D, EVERYONE, READ, OPERATOR + "; it prints every cohort's overview"),
+    rule("run", "--no-serve", D, EVERYONE, READ, OPERATOR + "; it prints every cohort's overview"),
+    # -- the web's keys (rows in the web's own tables, never events) ---------------------------------
+    rule("login-link", "{participant}", D, ADMINISTRATORS, READ,
+         "issue 12: administrators hand out single-use log-in links (`make run` prints them for the demo)"),
+    rule("token create", "--person {participant} --name script", D, ADMINISTRATORS | THE_PARTICIPANT, READ,
+         "issue 12: an administrator, or the person for themselves"),
+    rule("token list", "", D, PEOPLE, READ, "issue 12: a person's own tokens (an administrator's: everyone's)"),
+    rule("session end", "{participant}", D, ADMINISTRATORS, READ,
+         "issue 12: an administrator ends all of a person's sessions"),
 )
-# Commands that run until they are stopped cannot be run case by case; each has a test of its own.
-UNTIL_STOPPED = {"scheduler run": "tests/notifications/test_scheduler.py (it acts as the system: no person)"}
+# Commands that run until they are stopped, or that need a secret made by another command first, are not run case
+# by case; each has a test of its own.
+UNTIL_STOPPED = {"scheduler run": "tests/notifications/test_scheduler.py (it acts as the system: no person)",
+                 "serve": "tests/web/test_serve.py",
+                 "token revoke": "tests/web/test_tokens_cli.py (it needs the id of a token made first)"}
 
 
 # -- the prepared state ------------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""The site: one FastAPI application over the same application object the CLI opens.
+
+    create_app(web)   the site over an opened Web (tests open one on their own database and clock)
+    from_environ()    what each Uvicorn worker calls: the settings read from the environment, as `pdsa` reads them
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+
+from pdsa_engine.web import errors
+from pdsa_engine.web.context import Web
+from pdsa_engine.web.pages_base import TEMPLATES
+
+# What a browser may load and do on these pages: only what the site itself serves; no framing by others.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
+    from pdsa_engine.web import api, forms, login, pages
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            web.close()
+
+    app = FastAPI(title="pdsa-engine", version="1", openapi_url="/api/v1/openapi.json", docs_url="/api/docs",
+                  redoc_url=None, lifespan=lifespan)
+    app.state.web = web
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(login.router)
+    app.include_router(pages.router)
+    app.include_router(forms.router)
+    app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy" and request.url.path == "/api/docs":
+                continue  # the API's documentation page loads its scripts from the framework's own CDN
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith(("/api/", "/login/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    _merge_schemas(app)
+    return app
+
+
+def _merge_schemas(app: FastAPI) -> None:
+    """The command models' shared definitions (enums, nested values) go where their $refs point."""
+    from pdsa_engine.web.api import schema_definitions
+
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(schema_definitions())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def from_environ() -> FastAPI:
+    from pdsa_engine.config import Settings
+    from pdsa_engine.notifications.settings import MailSettings
+
+    settings = Settings.from_environ()
+    mail = MailSettings.from_environ(os.environ, settings.maildir)
+    web = Web.open(settings, mail, secure_cookies=mail.base_url.startswith("https://"))
+    return create_app(web, close_on_shutdown=True)

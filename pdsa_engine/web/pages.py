@@ -1,0 +1,201 @@
+"""The pages, one per thing a person looks at. Each reads what the CLI's `show` reads, through the same
+checks of who may read what; what a reader may not see answers 404, as if it did not exist."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from pdsa_engine.aggregates.measure_series import MeasureSeries
+from pdsa_engine.aggregates.project import ImprovementProject
+from pdsa_engine.aggregates.values import Role
+from pdsa_engine.errors import NotFound, PermissionDenied
+from pdsa_engine.queries import Queries
+from pdsa_engine.web.actions import path_id
+from pdsa_engine.web.identity import Viewer, language, require_viewer, viewer, web_of
+from pdsa_engine.web.pages_base import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _seen(request: Request, kind: str, read: Callable[[Queries, Viewer], Any]) -> tuple[Viewer, Any]:
+    reader = require_viewer(request)
+    try:
+        return reader, read(web_of(request).queries(), reader)
+    except PermissionDenied:
+        raise NotFound(f"no {kind} has the id {request.path_params.get(kind)}") from None
+
+
+@router.get("/health", include_in_schema=True, tags=["health"])
+def health(request: Request) -> Response:
+    """Answers ok when the database answers."""
+    try:
+        web_of(request).app.recorder.max_notification_id()
+    except Exception:  # whatever the database says, the answer is that it is not there
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    reader = viewer(request)
+    if reader is None:
+        return RedirectResponse("/login", status_code=303)
+    queries = web_of(request).queries()
+    person = reader.person
+    sees_all = any(person.holds(role) for role in (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR))
+    context = {
+        "cohorts": queries.cohorts(reader.actor) if sees_all else [],
+        "projects": queries.projects(reader.actor, mine=True),
+        "waiting": [s for s in queries.signoffs(reader.actor, mine=True, status="requested")
+                    if s["sponsor"]["id"] == reader.actor],
+        "roles": sorted(person.roles),
+    }
+    return render(request, "home.html", context)
+
+
+@router.get("/cohorts/{cohort}")
+def cohort_page(request: Request) -> Response:
+    reader, dashboard = _seen(request, "cohort", lambda q, v: q.cohort(v.actor, path_id(request, "cohort")))
+    return render(request, "cohort.html", {"cohort": dashboard,
+                                           "administers": reader.person.holds(Role.ADMINISTRATOR)})
+
+
+@router.get("/projects/{project}")
+def project_page(request: Request) -> Response:
+    def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
+        project = queries.project(reader.actor, path_id(request, "project"))
+        series = {m["measure_id"]: queries.series(reader.actor, UUID(str(m["measure_id"])))
+                  for m in project["measures"]}
+        return {"project": project, "series": series}
+
+    reader, found = _seen(request, "project", read)
+    project = found["project"]
+    runs = reader.person.holds(Role.PARTICIPANT) and str(project["participant"]["id"]) == reader.actor
+    return render(request, "project.html", {**found, "runs": runs, "change_ideas": _change_ideas(project)})
+
+
+def _change_ideas(project: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            if node["kind"] == "change_idea":
+                found.append(node)
+            walk(node["children"])
+
+    walk(project["driver_diagram"])
+    return found
+
+
+@router.get("/cycles/{cycle}")
+def cycle_page(request: Request) -> Response:
+    def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
+        cycle = queries.cycle(reader.actor, path_id(request, "cycle"))
+        project = queries.app.load(ImprovementProject, UUID(str(cycle["project_id"])))
+        return {"cycle": cycle, "project": {"id": project.id, "title": project.title},
+                "runs": str(project.participant_id) == reader.actor and reader.person.holds(Role.PARTICIPANT)}
+
+    _reader, found = _seen(request, "cycle", read)
+    return render(request, "cycle.html", found)
+
+
+@router.get("/signoffs/{signoff}")
+def signoff_page(request: Request) -> Response:
+    def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
+        signoff = queries.signoff(reader.actor, path_id(request, "signoff"))
+        project = queries.app.load(ImprovementProject, UUID(str(signoff["project_id"])))
+        shown = queries.project(reader.actor, project.id) if reader.person.id in (
+            project.sponsor_id, project.participant_id) or _reads_all(reader) else None
+        return {"signoff": signoff, "project": shown, "project_version": project.version,
+                "decides": signoff["status"] == "requested" and str(signoff["sponsor"]["id"]) == reader.actor
+                and reader.person.holds(Role.SPONSOR)}
+
+    _reader, found = _seen(request, "signoff", read)
+    return render(request, "signoff.html", found)
+
+
+def _reads_all(reader: Viewer) -> bool:
+    return any(reader.person.holds(role) for role in (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR))
+
+
+@router.get("/measures/{measure}")
+def measure_page(request: Request) -> Response:
+    _reader, found = _seen(request, "measure", lambda q, v: q.measure(v.actor, path_id(request, "measure")))
+    return RedirectResponse(f"/projects/{found['project_id']}#measure-{found['id']}", status_code=303)
+
+
+@router.get("/measures/{measure}/chart.svg")
+async def chart(request: Request) -> Response:
+    def work() -> Response:
+        _reader, series = _seen(request, "measure", lambda q, v: q.series(v.actor, path_id(request, "measure")))
+        version = web_of(request).app.load(MeasureSeries, path_id(request, "measure")).version
+        etag = f'"{version}-{language(request)}"'
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        svg = CHARTS.svg(series, version, language(request))
+        return Response(svg, media_type="image/svg+xml",
+                        headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+
+    return await run_in_threadpool(work)
+
+
+class ChartCache:
+    """Drawing is the slow part of a project page (matplotlib): each version of a chart is drawn once per process,
+    in each language, and the last few hundred are kept."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._drawn: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def svg(self, series: dict[str, Any], version: int, lang: str) -> bytes:
+        key = (str(series["measure_id"]), version, lang)
+        with self._lock:
+            if key in self._drawn:
+                self._drawn.move_to_end(key)
+                return self._drawn[key]
+        from pdsa_engine.projections.charts import draw
+
+        out = io.BytesIO()
+        draw(series, lang).savefig(out, format="svg", metadata={"Date": None})
+        with self._lock:
+            self._drawn[key] = out.getvalue()
+            while len(self._drawn) > self.size:
+                self._drawn.popitem(last=False)
+        return out.getvalue()
+
+
+CHARTS = ChartCache()
+
+
+@router.get("/people")
+def people_page(request: Request) -> Response:
+    reader = require_viewer(request)
+    found = web_of(request).queries().people(reader.actor)
+    return render(request, "people.html", {"people": found, "administers": reader.person.holds(Role.ADMINISTRATOR)})
+
+
+@router.get("/audit")
+def audit_page(request: Request, project: str | None = None, person: str | None = None,
+               type: str | None = None) -> Response:
+    from pdsa_engine.audit.log import LogFilter, event_name
+
+    reader = require_viewer(request)
+    audit = web_of(request).audit()
+    audit.auditor(reader.actor)
+    chosen = LogFilter(project=(project or "").strip() or None, person=(person or "").strip() or None,
+                       event=event_name(type) if type and type.strip() else None)
+    lines = audit.log(reader.actor, chosen, language(request)) if chosen.project or chosen.person or chosen.event \
+        else []
+    projects = web_of(request).queries().projects(reader.actor)
+    return render(request, "audit.html", {"lines": lines[-500:], "total": len(lines), "chosen": chosen,
+                                          "projects": projects})

@@ -1,0 +1,67 @@
+"""Rendering a page: the template in the reader's language, the things every page shows (who is logged in,
+the CSRF token of its forms, a message left by the last action), and the cookies a page sets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pdsa_engine.labels import word
+from pdsa_engine.notifications.i18n import Words
+from pdsa_engine.web.i18n import translations
+from pdsa_engine.web.identity import BROWSER_COOKIE, csrf_token, language, viewer, web_of
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
+FLASH_COOKIE = "pdsa_flash"
+
+
+@lru_cache(maxsize=2)
+def environment(lang: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations("web", lang), newstyle=True)  # type: ignore[attr-defined]
+    words = Words(lang)
+    env.filters.update(
+        day=words.date, moment=words.moment, number=lambda v: words.number(v) if v is not None else "",
+        word=lambda code, kind: word(str(code), kind, lang) if code is not None else "",
+        short=lambda ident: str(ident)[:8],
+        signed=lambda value: ("+" if Decimal(str(value)) > 0 else "") + words.number(value),
+    )
+    return env
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    lang = language(request)
+    flash = request.cookies.get(FLASH_COOKIE)
+    shown = viewer(request)
+    page = environment(lang).get_template(template).render(
+        request=request, viewer=shown, person=shown.person if shown else None, csrf=csrf_token(request),
+        language=lang, flash=flash, path=request.url.path, **context)
+    response = HTMLResponse(page, status_code=status, headers={"Content-Language": lang})
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    remember_browser(request, response)
+    return response
+
+
+def remember_browser(request: Request, response: Response) -> None:
+    new = request.state._state.get("new_browser")
+    if new:
+        set_cookie(request, response, BROWSER_COOKIE, new, max_age=None)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
+    """Cookies the site sets: out of scripts' reach, not sent by other sites' forms, only over HTTPS when the
+    site is served so."""
+    secure = web_of(request).secure_cookies or request.url.scheme == "https"
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=secure)
+
+
+def flash(request: Request, response: Response, message: str) -> None:
+    set_cookie(request, response, FLASH_COOKIE, message, max_age=60)

@@ -1,0 +1,158 @@
+"""The JSON API's contract: versions as ETags, decisions bound to the version seen, errors in one shape with the
+status codes the README lists; and the pages' forms, which take the same paths and the same checks."""
+
+from __future__ import annotations
+
+from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.commands import projects
+from pdsa_engine.web.commands import ROUTES
+from tests.builders import OTHER_PARTICIPANT
+from tests.web.site import Site, csrf_of
+
+
+def _write(site: Site, role: str, path: str, body: dict, **headers: str):
+    return site.client(role).post(f"/api/v1{path}", json=body, headers={"X-CSRF-Token": site.csrf(role), **headers})
+
+
+def test_a_cycle_goes_through_its_phases_by_the_api_with_its_version_as_the_etag(site: Site) -> None:
+    read = site.client("participant").get(f"/api/v1/cycles/{site.cycle}")
+    assert read.status_code == 200 and read.headers["etag"] == f'"{read.json()["version"]}"'
+    seen = read.headers["etag"]
+    assert _write(site, "participant", f"/cycles/{site.cycle}/do", {"observations": "Gjort"},
+                  **{"If-Match": seen}).status_code == 200
+    stale = _write(site, "participant", f"/cycles/{site.cycle}/study", {"findings": "Lært"}, **{"If-Match": seen})
+    assert stale.status_code == 412 and stale.json()["error"]["code"] == "stale"
+    assert _write(site, "participant", f"/cycles/{site.cycle}/study", {"findings": "Lært"}).status_code == 200
+    acted = _write(site, "participant", f"/cycles/{site.cycle}/act", {"decision": "adopt", "next_steps": "Udbred"})
+    assert acted.status_code == 200
+    assert site.client("participant").get(f"/api/v1/cycles/{site.cycle}").json()["phase"] == "closed"
+    again = _write(site, "participant", f"/cycles/{site.cycle}/do", {"observations": "Igen"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "refused"
+
+
+def test_planning_answers_201_with_where_the_cycle_is(sqlite_site: Site) -> None:
+    site = sqlite_site
+    made = _write(site, "participant", f"/projects/{site.active.project}/cycles", {
+        "change_idea": str(site.active.other_change_idea), "objective": "Tavlemøde", "prediction": ["Færre dage"],
+        "start": "2031-03-01", "end": "2031-03-14"})
+    assert made.status_code == 201, made.text
+    assert made.headers["location"] == f"/api/v1/cycles/{made.json()['id']}"
+    assert site.client("participant").get(made.headers["location"]).json()["objective"] == "Tavlemøde"
+
+
+def test_invalid_input_names_the_field_and_stores_nothing(sqlite_site: Site) -> None:
+    site = sqlite_site
+    before = site.events()
+    for body, field in (({}, "observations"), ({"observations": "x", "extra": 1}, "extra"),
+                        ({"observations": "cpr 010203-1234"}, "observations"), ({"observations": ""}, "observations")):
+        answer = _write(site, "participant", f"/cycles/{site.cycle}/do", body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.json()["error"]["field"] == field, answer.json()
+    not_json = site.client("participant").post(f"/api/v1/cycles/{site.cycle}/do", content=b"{oops",
+                                                headers={"X-CSRF-Token": site.csrf("participant")})
+    assert not_json.status_code == 422 and not_json.json()["error"]["field"] == "body"
+    conflicting = _write(site, "participant", f"/cycles/{site.cycle}/do",
+                         {"observations": "x", "cycle": str(site.active.project)})
+    assert conflicting.status_code == 422 and conflicting.json()["error"]["field"] == "cycle"
+    assert site.events() == before
+
+
+def test_a_sign_off_is_decided_only_on_the_version_the_sponsor_saw(site: Site) -> None:
+    path = f"/signoffs/{site.pending_signoff}"
+    shown = site.client("other_sponsor").get(f"/api/v1{path}").json()
+    assert shown["status"] == "requested"
+    missing = _write(site, "other_sponsor", f"{path}/approve", {})
+    assert missing.status_code == 428
+    project = shown["project_id"]
+    _meeting(site, project)
+    stale = _write(site, "other_sponsor", f"{path}/approve", {"project_version": shown["project_version"]})
+    assert stale.status_code == 412
+    assert "meeting recorded" in stale.json()["error"]["message"]
+    assert site.client("other_sponsor").get(f"/api/v1{path}").json()["status"] == "requested"
+    fresh = site.client("other_sponsor").get(f"/api/v1{path}").json()["project_version"]
+    by_header = _write(site, "other_sponsor", f"{path}/approve", {}, **{"If-Match": f'"{fresh}"'})
+    assert by_header.status_code == 200, by_header.text
+    decided = site.client("other_sponsor").get(f"/api/v1{path}").json()
+    assert decided["status"] == "approved" and decided["decided_on_project_version"] == fresh
+
+
+def _meeting(site: Site, project: str) -> None:
+    """The project changes while its sponsor reads it: the participant records the start-up meeting."""
+    site.programme.run(OTHER_PARTICIPANT, A.record_meeting, projects.RecordMeeting, project=project, kind="startup",
+                       date="2031-01-20", attendee=[OTHER_PARTICIPANT])
+
+
+def test_the_sign_off_page_decides_on_the_version_it_showed(sqlite_site: Site) -> None:
+    site = sqlite_site
+    sponsor = site.client("other_sponsor")
+    page = sponsor.get(f"/signoffs/{site.pending_signoff}")
+    assert page.status_code == 200 and "/request-changes" in page.text
+    signoff = sponsor.get(f"/api/v1/signoffs/{site.pending_signoff}").json()
+    _meeting(site, signoff["project_id"])
+    version = str(signoff["project_version"])
+    refused = sponsor.post(f"/signoffs/{site.pending_signoff}/decline",
+                           data={"csrf": csrf_of(page.text), "project_version": version, "comment": "Nej"})
+    assert refused.status_code == 412 and "meeting recorded" in refused.text
+    page = sponsor.get(f"/signoffs/{site.pending_signoff}")
+    without_comment = sponsor.post(f"/signoffs/{site.pending_signoff}/decline",
+                                   data={"csrf": csrf_of(page.text), "project_version": str(int(version) + 1)})
+    assert without_comment.status_code == 422 and "comment" in without_comment.text
+    done = sponsor.post(f"/signoffs/{site.pending_signoff}/request-changes",
+                        data={"csrf": csrf_of(page.text), "project_version": str(int(version) + 1),
+                              "comment": "Skarpere mål"})
+    assert done.status_code == 303 and done.headers["location"] == f"/signoffs/{site.pending_signoff}"
+    after = sponsor.get(done.headers["location"]).text
+    assert "Gemt." in after and "/request-changes" not in after  # decided: no form any more
+
+
+def test_a_participant_takes_a_cycle_through_its_phases_by_the_pages_forms(sqlite_site: Site) -> None:
+    site = sqlite_site
+    browser = site.client("participant")
+    project = browser.get(f"/projects/{site.active.project}")
+    made = browser.post(f"/projects/{site.active.project}/cycles", data={
+        "csrf": csrf_of(project.text), "change_idea": str(site.active.other_change_idea), "objective": "Tavlemøde",
+        "prediction": "Færre dage\nKortere møder", "start": "2031-03-01", "end": "2031-03-14"})
+    assert made.status_code == 303 and made.headers["location"].startswith("/cycles/")
+    cycle = made.headers["location"]
+    for action, fields in (("do", {"observations": "Gjort"}), ("study", {"findings": "Lært"}),
+                           ("act", {"decision": "adapt"})):
+        page = browser.get(cycle).text
+        forms = [form for form in ("/do", "/study", "/act") if f'action="{cycle}{form}"' in page]
+        assert forms == [f"/{action}"], f"the {action} page offers {forms}"  # only the phase's own form
+        answer = browser.post(f"{cycle}/{action}", data={"csrf": csrf_of(page), **fields})
+        assert answer.status_code == 303, answer.text
+    closed = browser.get(f"/api/v1{cycle}").json()
+    assert closed["phase"] == "closed" and closed["plan"]["predictions"] == ["Færre dage", "Kortere møder"]
+    assert closed["act"]["decision"] == "adapt"
+
+
+def test_the_openapi_document_has_every_command_of_the_table(sqlite_site: Site) -> None:
+    document = sqlite_site.anonymous().get("/api/v1/openapi.json").json()
+    for route in ROUTES:
+        operation = document["paths"][f"/api/v1{route.path}"]["post"]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert route.target is None or route.target not in schema["properties"], route.path
+    assert "/api/v1/projects/{project}" in document["paths"]
+    for ref in _refs(document):
+        assert ref.removeprefix("#/components/schemas/") in document["components"]["schemas"], ref
+
+
+def _refs(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [value["$ref"]] if "$ref" in value else [r for v in value.values() for r in _refs(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _refs(v)]
+    return []
+
+
+def test_health_answers_when_the_database_does(sqlite_site: Site) -> None:
+    assert sqlite_site.anonymous().get("/health").json() == {"status": "ok"}
+
+
+def test_pages_are_in_the_readers_language(sqlite_site: Site) -> None:
+    nobody = sqlite_site.anonymous()
+    assert "Log in" in nobody.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9,da;q=0.5"}).text
+    assert "Log ind" in nobody.get("/login", headers={"Accept-Language": "da-DK"}).text
+    assert "Log ind" in nobody.get("/login", headers={"Accept-Language": "fr"}).text
+    page = sqlite_site.client("participant").get("/", headers={"Accept-Language": "en"})
+    assert "Velkommen" in page.text and page.headers["content-language"] == "da"  # the person's own language
