@@ -113,6 +113,10 @@ def test_pages_are_sent_with_headers_that_keep_other_sites_out(sqlite_site: Site
     assert "default-src 'self'" in answer.headers["content-security-policy"]
     assert answer.headers["x-frame-options"] == "DENY" and answer.headers["x-content-type-options"] == "nosniff"
     assert sqlite_site.anonymous().get("/login/whatever").headers["cache-control"] == "no-store"
+    # A chart is an image: it may have matplotlib's inline styles (else Chromium draws it blank), and nothing else.
+    chart = sqlite_site.client("participant").get(f"/measures/{sqlite_site.active.measure}/chart.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert chart.headers["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'"
 
 
 def test_an_api_token_acts_for_its_person_until_revoked_or_expired(sqlite_site: Site) -> None:
