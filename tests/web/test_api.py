@@ -156,3 +156,12 @@ def test_pages_are_in_the_readers_language(sqlite_site: Site) -> None:
     assert "Log ind" in nobody.get("/login", headers={"Accept-Language": "fr"}).text
     page = sqlite_site.client("participant").get("/", headers={"Accept-Language": "en"})
     assert "Velkommen" in page.text and page.headers["content-language"] == "da"  # the person's own language
+
+
+def test_a_charter_awaiting_its_sign_off_offers_no_form_to_change_it(sqlite_site: Site) -> None:
+    site = sqlite_site
+    signoff = site.client("other_participant").get(f"/api/v1/signoffs/{site.pending_signoff}").json()
+    waiting = site.client("other_participant").get(f"/projects/{signoff['project_id']}").text
+    assert "/aim" not in waiting
+    assert f'action="/projects/{site.active.project}/aim"' in site.client("participant").get(
+        f"/projects/{site.active.project}").text
