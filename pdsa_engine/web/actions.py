@@ -4,6 +4,8 @@ which checks every rule of the domain as it does for the CLI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -30,12 +32,18 @@ def path_id(request: Request, name: str) -> UUID:
         raise NotFound(f"no {name} has the id {request.path_params[name]}") from None
 
 
-def readable(request: Request, viewer: Viewer, kind: str, ref: str) -> None:
+@contextmanager
+def hidden(kind: str, ref: object) -> Iterator[None]:
     """What the reader may not see does not exist, as far as they are told."""
     try:
-        web_of(request).queries().check_readable(viewer.actor, kind, ref)
+        yield
     except PermissionDenied:
         raise NotFound(f"no {kind} has the id {ref}") from None
+
+
+def readable(request: Request, viewer: Viewer, kind: str, ref: str) -> None:
+    with hidden(kind, ref):
+        web_of(request).aggregates().check_readable(viewer.actor, kind, ref)
 
 
 def perform(request: Request, viewer: Viewer, route: CommandRoute, given: dict[str, Any],

@@ -13,10 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from pdsa_engine.aggregates.values import Role
-from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied
+from pdsa_engine.errors import InvalidInput
 from pdsa_engine.queries import Queries
 from pdsa_engine.views import jsonable
-from pdsa_engine.web.actions import created_id, path_id, perform
+from pdsa_engine.web.actions import created_id, hidden, path_id, perform
 from pdsa_engine.web.commands import ROUTES, CommandRoute, field_of
 from pdsa_engine.web.identity import CSRF_HEADER, Viewer, check_csrf, require_viewer, web_of
 
@@ -92,12 +92,10 @@ for _route in ROUTES:
 
 def _read(request: Request, read: Callable[[Queries, Viewer], Any], kind: str | None = None) -> Any:
     viewer = require_viewer(request)
-    try:
+    if kind is None:  # a list: who may not read it is told so (403)
         return read(web_of(request).queries(), viewer)
-    except PermissionDenied:
-        if kind is None:
-            raise
-        raise NotFound(f"no {kind} has the id {request.path_params.get(kind) or request.path_params.get('ref')}") from None
+    with hidden(kind, request.path_params.get(kind) or request.path_params.get("ref")):
+        return read(web_of(request).queries(), viewer)
 
 
 @router.get("/projects/{project}", summary="A project, as `pdsa project show --json`", tags=["projects"])

@@ -164,16 +164,18 @@ class Auth:
                 or_(API_TOKENS.c.expires_at.is_(None), API_TOKENS.c.expires_at > now))).first()
         return None if row is None else UUID(row.person_id)
 
-    def tokens(self, person_id: UUID | None = None) -> list[ApiToken]:
+    def tokens(self, person_id: UUID | None = None, token_id: UUID | None = None) -> list[ApiToken]:
         query = select(API_TOKENS).order_by(API_TOKENS.c.created_at)
         if person_id is not None:
             query = query.where(API_TOKENS.c.person_id == str(person_id))
+        if token_id is not None:
+            query = query.where(API_TOKENS.c.token_id == str(token_id))
         with self.engine.connect() as connection:
             return [ApiToken(UUID(r.token_id), UUID(r.person_id), r.name, r.created_at, r.expires_at, r.revoked_at)
                     for r in connection.execute(query)]
 
     def token(self, token_id: UUID) -> ApiToken:
-        found = [t for t in self.tokens() if t.token_id == token_id]
+        found = self.tokens(token_id=token_id)
         if not found:
             raise NotFound(f"no API token has the id {token_id}")
         return found[0]

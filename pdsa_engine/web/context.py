@@ -56,6 +56,12 @@ class Web:
             self.projections.catch_up()
         return Queries(self.app, self.projections)
 
+    def aggregates(self) -> Queries:
+        """Reads of aggregates only (who may read what): they need no views, so nothing is caught up for them."""
+        from pdsa_engine.queries import Queries
+
+        return Queries(self.app)
+
     def audit(self) -> Audit:
         from pdsa_engine.audit.service import Audit
 

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pdsa_engine.aggregates.person import Person
 from pdsa_engine.errors import NotFound
+from pdsa_engine.notifications.settings import MailSettings
 from pdsa_engine.web.auth import LINK_VALID, SESSION_MOST
 from pdsa_engine.web.errors import TooManyRequests
 from pdsa_engine.web.i18n import translations
@@ -87,10 +88,7 @@ def send_link(request: Request, person: Person, token: str) -> None:
         log.warning("a log-in link could not be mailed: %s", failed.reason)
 
 
-def link_message(mail: object, person: Person, token: str) -> EmailMessage:
-    from pdsa_engine.notifications.settings import MailSettings
-
-    assert isinstance(mail, MailSettings)
+def link_message(mail: MailSettings, person: Person, token: str) -> EmailMessage:
     language = person.language if person.language in ("da", "en") else "da"
     words = translations("web", language)
     link = mail.link(f"/login/{token}")

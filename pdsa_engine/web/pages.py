@@ -17,9 +17,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.values import Role
-from pdsa_engine.errors import NotFound, PermissionDenied
 from pdsa_engine.queries import Queries
-from pdsa_engine.web.actions import path_id
+from pdsa_engine.web.actions import hidden, path_id
 from pdsa_engine.web.identity import Viewer, language, require_viewer, viewer, web_of
 from pdsa_engine.web.pages_base import render
 
@@ -28,10 +27,8 @@ router = APIRouter(include_in_schema=False)
 
 def _seen(request: Request, kind: str, read: Callable[[Queries, Viewer], Any]) -> tuple[Viewer, Any]:
     reader = require_viewer(request)
-    try:
+    with hidden(kind, request.path_params.get(kind)):
         return reader, read(web_of(request).queries(), reader)
-    except PermissionDenied:
-        raise NotFound(f"no {kind} has the id {request.path_params.get(kind)}") from None
 
 
 @router.get("/health", include_in_schema=True, tags=["health"])

@@ -229,7 +229,9 @@ class ProjectHistory:
     def _amend(self, n: int) -> None:
         cycle = self._open_cycle(n)
         field = {Phase.PLAN: "objective", Phase.DO: "observations", Phase.STUDY: "findings"}[cycle.phase]
-        self.run(PARTICIPANT, A.amend_cycle, cycles.AmendCycle, cycle=cycle.id, **{field: f"Rettet {n}"})
+        # The cycle's version in the text: an amendment that changes nothing is refused, and n may repeat.
+        self.run(PARTICIPANT, A.amend_cycle, cycles.AmendCycle, cycle=cycle.id,
+                 **{field: f"Rettet {n} (version {cycle.version})"})
 
     def _cancel(self, n: int) -> None:
         self.run(PARTICIPANT, A.cancel_cycle, cycles.CancelCycle, cycle=self._open_cycle(n).id, reason="Stoppet")
