@@ -309,13 +309,15 @@ class PdsaApplication(ApplicationBase):
 
     # -- sign-offs -----------------------------------------------------------------------------------
 
-    def decide_signoff(self, actor: str, cmd: signoffs.DecideSignOff) -> None:
+    def decide_signoff(self, actor: str, cmd: signoffs.DecideSignOff, by_mailed_link: bool = False) -> None:
+        """`by_mailed_link`: the sponsor decided from the link in a mail, without logging in (the site's door
+        sets it, never the command's input)."""
         stamp = self.acting(actor, Role.SPONSOR)
         signoff = self.load(SignOff, cmd.signoff)
         project = self.load(ImprovementProject, signoff.project_id)
         if cmd.project_version is not None and cmd.project_version != project.version:
             raise self._changed_since(project, cmd.project_version)
-        signoff.decide(stamp, cmd.decision, cmd.comment, project.version)
+        signoff.decide(stamp, cmd.decision, cmd.comment, project.version, by_mailed_link)
         project.resolve_signoff(stamp, signoff.id, cmd.decision)
         self.save(signoff, project)
 

@@ -90,7 +90,7 @@ CODED_FIELDS: dict[str, str] = {
     "in_phase": "phase", "kind": "kind", "chart": "chart", "frequency": "frequency", "direction": "direction", "sector": "sector",
     "role": "role", "roles": "role", "language": "language", "module": "module",
     "cancelled": "yes_no", "closed": "yes_no", "charter_changed_since_approval": "yes_no",
-    "sponsor_attended": "yes_no",
+    "sponsor_attended": "yes_no", "decided_by_mailed_link": "yes_no",
 }
 
 # The parts of a field's path (audit/state.py flattens a state into "measures.<id>.direction" and the like).
@@ -112,6 +112,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "data": ("data", "data"), "data_plan": ("data collection plan", "dataindsamlingsplan"), "date": ("date", "dato"),
     "decided_at": ("decided at", "afgjort"), "decided_on_project_version": ("decided on version", "afgjort på version"),
     "decided_on_version": ("decided on version", "afgjort på version"), "decision": ("decision", "beslutning"),
+    "decided_by_mailed_link": ("decided through the mailed link", "afgjort via linket i mailen"),
     "definition": ("operational definition", "operationel definition"), "diagram": ("driver diagram", "driverdiagram"),
     "direction": ("direction", "retning"), "do": ("Do", "Do"), "done": ("Do", "Do"),
     "driver_diagram": ("driver diagram", "driverdiagram"), "email": ("e-mail", "e-mail"), "end": ("end", "slut"),

@@ -122,6 +122,7 @@ def signoff_view(signoff: SignOff, name_of: NameOf) -> dict[str, Any]:
         "outcome": signoff.outcome, "comment": signoff.comment,
         "requested_on_project_version": signoff.requested_on_version,
         "decided_on_project_version": signoff.decided_on_version,
+        "decided_by_mailed_link": signoff.decided_by_mailed_link,
     }
 
 

@@ -3,7 +3,8 @@ change, or closing the project.
 
 requested → approved | changes_requested | declined (by the addressed sponsor), or withdrawn (by the
 participant). It records the project version the request was made on and the version the sponsor decided
-on, so an auditor can show exactly what was signed.
+on, so an auditor can show exactly what was signed, and whether the decision came through a link mailed to the
+sponsor rather than from a logged-in session.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ DECISIONS = (SignOffStatus.APPROVED, SignOffStatus.CHANGES_REQUESTED, SignOffSta
 
 
 class SignOff(PdsaAggregate):
+    # A class default, set on the instance only when true: histories stored before these links existed read
+    # back, and show in the audit's changes, exactly as they did.
+    decided_by_mailed_link = False
+
     @classmethod
     def request(
         cls, signoff_id: UUID, stamp: Stamp, kind: SignOffKind, project_id: UUID, project_version: int,
@@ -49,19 +54,24 @@ class SignOff(PdsaAggregate):
         self.decided_at: datetime | None = None
         self.comment: str | None = None
 
-    def decide(self, stamp: Stamp, decision: SignOffStatus, comment: str | None, project_version: int) -> None:
+    def decide(self, stamp: Stamp, decision: SignOffStatus, comment: str | None, project_version: int,
+               by_mailed_link: bool = False) -> None:
         require_person(stamp, self.sponsor_id, Role.SPONSOR, "sponsor the sign-off is addressed to")
         require(decision in DECISIONS, f"a sponsor decides by approving, requesting changes or declining, not {decision}")
         self._require_pending()
         if decision is not SignOffStatus.APPROVED and not comment:
             raise InvalidInput("comment", "say what should change, or why the request is declined")
-        self._decided(stamp.by, stamp.at, decision, comment, project_version)
+        self._decided(stamp.by, stamp.at, decision, comment, project_version, by_mailed_link)
 
+    # Decisions stored before the mailed links existed carry no by_mailed_link: they read back as False.
     @event("Decided")
     def _decided(
-        self, by: Actor, timestamp: datetime, decision: str, comment: str | None, project_version: int
+        self, by: Actor, timestamp: datetime, decision: str, comment: str | None, project_version: int,
+        by_mailed_link: bool = False,
     ) -> None:
         self.status = SignOffStatus(decision)
+        if by_mailed_link:
+            self.decided_by_mailed_link = True
         self.comment = comment
         self.decided_on_version = project_version
         self.decided_at = timestamp

@@ -88,6 +88,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "AuditRecord.Exported": ("exported the history of a project as {format}", "eksporterede et projekts historik som {format}"),
 }
 EVENT_NAMES = tuple(SENTENCES)
+# What a true flag of an event adds to its sentence.
+FLAGGED: dict[tuple[str, str], tuple[str, str]] = {
+    ("SignOff.Decided", "by_mailed_link"): (" (through the link mailed to the sponsor, without logging in)",
+                                            " (via linket i mailen til sponsoren, uden log-ind)"),
+}
 
 # The words for coded values in a sentence (the changes keep the codes, which are what the records hold).
 WORDED = ("kind", "decision", "status", "outcome", "sector", "role", "frequency")
@@ -134,7 +139,9 @@ def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[
             values[key] = words.get(data[key], data[key])
     if isinstance(data.get("roles"), list):
         values["roles"] = ", ".join(words.get(role, role) for role in data["roles"])
+    index = 1 if language == "da" else 0
     try:
-        return templates[1 if language == "da" else 0].format_map(values)
+        said = templates[index].format_map(values)
     except (KeyError, IndexError, ValueError):
         return event
+    return said + "".join(words[index] for (name, flag), words in FLAGGED.items() if name == event and data.get(flag) is True)

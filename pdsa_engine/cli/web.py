@@ -159,14 +159,20 @@ def session() -> None:
 @session.command("end")
 @click.argument("person")
 def session_end(person: str) -> None:
-    """End every session of PERSON, on every device (administrators; e.g. after a lost phone)."""
+    """End every session of PERSON, on every device, and the sign-off links mailed to them (administrators;
+    e.g. after a lost phone)."""
     from pdsa_engine.aggregates.values import Role
+    from pdsa_engine.web.mailed_links import MailedLinks
 
     current = state()
     current.app.acting(current.actor, Role.ADMINISTRATOR)
     found = current.app.person(person)
-    ended = _auth().end_sessions_of(found.id)
-    show({"person": found.id, "ended": ended}, lambda data: out.print(f"Ended {data['ended']} session(s)."))
+    auth = _auth()
+    ended = auth.end_sessions_of(found.id)
+    links = MailedLinks(auth.engine).end_all_of(found.id, current.app.clock.now())
+    show({"person": found.id, "ended": ended, "mailed_links_ended": links},
+         lambda data: out.print(f"Ended {data['ended']} session(s) and {data['mailed_links_ended']} mailed "
+                                "sign-off link(s)."))
 
 
 

@@ -52,10 +52,12 @@ class Gathering:
     """Everything a run's messages draw on, read once and shared by them."""
 
     def __init__(self, app: PdsaApplication, store: ViewStore, facts: Facts, mail: MailSettings, now: datetime,
-                 checkpoint: Callable[[], tuple[dict[str, Any], bytes | None, str | None]] | None = None) -> None:
+                 checkpoint: Callable[[], tuple[dict[str, Any], bytes | None, str | None]] | None = None,
+                 decision_token: Callable[[UUID, UUID, datetime], str] | None = None) -> None:
         self.app, self.store, self.facts, self.mail, self.now = app, store, facts, mail, now
         self.projects = {p.id: p for p in facts.projects}
         self._checkpoint = checkpoint
+        self._decision_token = decision_token  # (sponsor, sign-off, now) → the token of a mailed link
         self._charts: dict[tuple[str, str], bytes] = {}
         self._names: dict[str, str] = {}
 
@@ -96,6 +98,14 @@ class Gathering:
             self._charts[key] = buffer.getvalue()
         return self._charts[key]
 
+    def signoff_link(self, signoff_id: str, sponsor_id: str | None, pending: bool, recipient: Person) -> tuple[str, bool]:
+        """The link to a sign-off, and whether it lets the recipient decide without logging in: only the
+        sponsor it waits for gets such a link (see pdsa_engine.web.mailed_links); anyone else logs in."""
+        if pending and self._decision_token is not None and sponsor_id == str(recipient.id):
+            token = self._decision_token(recipient.id, UUID(signoff_id), self.now)
+            return self.mail.link(f"/mailed/{token}"), True
+        return self.mail.link(f"/signoffs/{signoff_id}"), False
+
     def days_since(self, moment: datetime | date | None) -> int:
         if moment is None:
             return 0
@@ -125,13 +135,15 @@ def _signoff(gathering: Gathering, content: Content, about: dict[str, str]) -> N
     # The sponsor is reminded of their own wait (since it was addressed to them); an escalation tells the
     # project's wait (since the request).
     since = signoff.requested_at if content.kind is Kind.SIGNOFF_ESCALATION or facts is None else facts.addressed_at
+    link, decides_by_link = gathering.signoff_link(str(signoff.id), str(signoff.sponsor_id), signoff.pending,
+                                                   content.recipient)
     content.values.update(
         project=project,
         signoff={"id": str(signoff.id), "kind": signoff.kind.value, "status": signoff.status.value,
                  "requested_at": signoff.requested_at, "comment": signoff.comment, "decided_at": signoff.decided_at,
                  "waited_days": gathering.days_since(since),
                  "sponsor": gathering.name(str(signoff.sponsor_id)),
-                 "link": gathering.mail.link(f"/signoffs/{signoff.id}")},
+                 "link": link, "decides_by_link": decides_by_link},
     )
 
 
@@ -223,7 +235,7 @@ def _sponsor_project(gathering: Gathering, content: Content, facts: ProjectFacts
     scores = [Decimal(score) for _, score in facts.progress]
     before = [Decimal(score) for on, score in facts.progress if on < local_date(since)]
     waiting = [{"kind": s.kind, "days": gathering.days_since(s.addressed_at),
-                "link": gathering.mail.link(f"/signoffs/{s.id}")}
+                "link": gathering.signoff_link(s.id, s.sponsor_id, s.pending, content.recipient)[0]}
                for s in facts.signoffs if s.pending and s.sponsor_id == facts.sponsor_id]
     finished = []
     for cycle in facts.cycles:

@@ -18,6 +18,8 @@ DANISH: dict[str, str | tuple[str, str]] = {
         "%(participant)s beder dig som sponsor om at godkende projektets %(kind)s: “%(title)s”.",
     "Approve it, ask for changes or decline it here:": "Godkend, bed om ændringer eller afvis her:",
     "Decide on the sign-off": "Tag stilling",
+    "The link lets you decide without logging in for 7 days. It is for you alone: do not forward this mail.":
+        "Med linket kan du tage stilling uden at logge ind i 7 dage. Det er kun til dig: videresend ikke denne mail.",
     "You receive this because you are the project's sponsor.":
         "Du får denne besked, fordi du er projektets sponsor.",
     "A sign-off waits for you": "En godkendelse venter på dig",

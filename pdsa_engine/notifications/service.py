@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from pdsa_engine.aggregates.values import Actor, Stamp
 from pdsa_engine.application import PdsaApplication
@@ -20,6 +21,7 @@ from pdsa_engine.notifications.rules import Kind, Notice, due
 from pdsa_engine.notifications.settings import MailSettings
 from pdsa_engine.notifications.transport import Transport, transport_for
 from pdsa_engine.projections.runner import Projections
+from pdsa_engine.web.mailed_links import MailedLinks
 
 
 class Notifier:
@@ -30,10 +32,19 @@ class Notifier:
         self.settings = settings
         self.mail = mail
         self.transport = transport or transport_for(mail)
+        self._links: MailedLinks | None = None
 
     def close(self) -> None:
+        if self._links is not None:
+            self._links.close()
         self.projections.store.close()
         self.app.close()
+
+    def _decision_token(self, sponsor_id: UUID, signoff_id: UUID, now: datetime) -> str:
+        """A link for a sponsor's mail that decides the sign-off without a log-in (made when first needed)."""
+        if self._links is None:
+            self._links = MailedLinks.open(self.settings)
+        return self._links.issue(sponsor_id, signoff_id, now)
 
     def facts(self) -> Facts:
         self.projections.catch_up()
@@ -62,7 +73,8 @@ class Notifier:
         if waiting:
             still_due = {n.key for n in (notices if kinds is None else due(facts, now))}
             # One checkpoint a run, however many auditors receive it; the next run (a week on) signs its own.
-            gathering = Gathering(self.app, self.projections.store, facts, self.mail, now, cache(self._checkpoint))
+            gathering = Gathering(self.app, self.projections.store, facts, self.mail, now, cache(self._checkpoint),
+                                  self._decision_token)
             send_due(self.app, gathering, self.transport, stamp, still_due, tally, waiting, progress)
         return tally
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pdsa_engine.projections.runner import Projections
     from pdsa_engine.queries import Queries
     from pdsa_engine.web.auth import Auth
+    from pdsa_engine.web.mailed_links import MailedLinks
 
 
 @dataclass
@@ -68,6 +69,11 @@ class Web:
         with self._catching_up:
             self.projections.catch_up()
         return Audit(self.app, self.settings, self.projections)
+
+    def mailed_links(self) -> MailedLinks:
+        from pdsa_engine.web.mailed_links import MailedLinks
+
+        return MailedLinks(self.auth.engine)
 
     def person(self, person_id: UUID) -> Person:
         return self.app.load(Person, person_id)

@@ -36,8 +36,10 @@ def environment(lang: str) -> Environment:
     return env
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    lang = language(request)
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
+           lang: str | None = None) -> Response:
+    """`lang`: the language of the person a page is for when nobody is logged in (a link mailed to them)."""
+    lang = lang if viewer(request) is None and lang else language(request)
     flash = request.cookies.get(FLASH_COOKIE)
     shown = viewer(request)
     page = environment(lang).get_template(template).render(

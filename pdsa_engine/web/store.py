@@ -1,4 +1,5 @@
-"""The web's own records: log-in links, sessions, API tokens and log-in attempts, in tables beside the events.
+"""The web's own records: log-in links, sessions, API tokens, links mailed to sponsors and log-in attempts, in
+tables beside the events.
 
 They are not history: a session is a key to a door, not a fact of a project, and what a person does through
 it is recorded by the aggregates as from any other door. So they live in plain tables, written through
@@ -46,6 +47,18 @@ API_TOKENS = Table(
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float),
     Column("revoked_at", Float),
+)
+
+# A link in a reminder or digest that lets its recipient decide one sign-off without logging in.
+MAILED_LINKS = Table(
+    "web_mailed_links", METADATA,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("signoff_id", String(36), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("used_at", Float),  # when a decision was made through it
+    Column("ended_at", Float),  # ended by an administrator with the person's sessions
 )
 
 ATTEMPTS = Table(

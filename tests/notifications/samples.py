@@ -14,7 +14,9 @@ LINK = "http://127.0.0.1:8000"
 PROJECT = {"id": "p1", "title": "Færre færdigbehandlingsdage", "link": f"{LINK}/projects/p1", "participant": "Per Deltager",
            "sponsor": "Sus Sponsor", "coach": "Kim Coach", "status": "active"}
 SIGNOFF = {"id": "s1", "kind": "charter", "status": "changes_requested", "requested_at": NOW, "comment": "Skarpere mål",
-           "decided_at": NOW, "waited_days": 4, "sponsor": "Sus Sponsor", "link": f"{LINK}/signoffs/s1"}
+           "decided_at": NOW, "waited_days": 4, "sponsor": "Sus Sponsor", "link": f"{LINK}/signoffs/s1",
+           "decides_by_link": False}
+BY_LINK = {**SIGNOFF, "status": "requested", "link": f"{LINK}/mailed/t1", "decides_by_link": True}
 CYCLE = {"id": "c1", "objective": "Tavlemøde hver morgen", "phase": "do", "planned_end": date(2031, 2, 28),
          "days_over": 10, "link": f"{LINK}/cycles/c1"}
 WINDOW = {"since": datetime(2031, 3, 3, 6, tzinfo=timezone.utc), "until": NOW}
@@ -28,8 +30,9 @@ QUIET_PROJECT = {**PROJECT, "score": None, "change": None, "waiting": [], "finis
 
 # Per kind, one or more value sets: together they take every branch of the kind's templates.
 SAMPLES: dict[Kind, list[dict[str, Any]]] = {
-    Kind.SIGNOFF_REQUESTED: [{"project": PROJECT, "signoff": SIGNOFF}],
-    Kind.SIGNOFF_REMINDER: [{"project": PROJECT, "signoff": SIGNOFF}, {"project": PROJECT, "signoff": {**SIGNOFF, "waited_days": 1}}],
+    Kind.SIGNOFF_REQUESTED: [{"project": PROJECT, "signoff": SIGNOFF}, {"project": PROJECT, "signoff": BY_LINK}],
+    Kind.SIGNOFF_REMINDER: [{"project": PROJECT, "signoff": BY_LINK},
+                            {"project": PROJECT, "signoff": {**SIGNOFF, "waited_days": 1}}],
     Kind.SIGNOFF_ESCALATION: [{"project": PROJECT, "signoff": {**SIGNOFF, "waited_days": 12}}],
     Kind.SIGNOFF_DECIDED: [{"project": PROJECT, "signoff": SIGNOFF},
                            {"project": PROJECT, "signoff": {**SIGNOFF, "status": "approved", "comment": None}}],

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from pdsa_engine.aggregates.outbox import MessageStatus, OutboxMessage
 from pdsa_engine.notifications.rules import Kind
-from tests.builders import SPONSOR
+from pdsa_engine.web.mailed_links import MailedLinks
+from tests.builders import SPONSOR, settings_for
 from tests.notifications.world import BASE_URL, world
 
 MESSAGE_ID = re.compile(r"<[0-9a-f-]{36}@ledelsesprogram\.example\.dk>")
@@ -25,8 +26,14 @@ def test_a_request_reaches_the_sponsor_with_its_headers_text_and_html(database_u
     assert message["Content-Language"] == "da" and message["X-PDSA-Kind"] == "signoff_requested"
     assert message.get_content_type() == "multipart/alternative"
     text, html = message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
-    link = f"{BASE_URL}/signoffs/{w.signoff}"
-    assert link in text and f'href="{link}"' in html
+    # The sponsor's link decides this sign-off without a log-in: the same one in both parts, naming them and it.
+    [token] = set(re.findall(rf"{re.escape(BASE_URL)}/mailed/([\w-]+)", text))
+    link = f"{BASE_URL}/mailed/{token}"
+    assert f'href="{link}"' in html and "videresend ikke" in text
+    mailed = MailedLinks.open(settings_for(database_url))
+    found = mailed.find(token)
+    mailed.close()
+    assert found is not None and found.signoff_id == w.signoff and found.person_id == w.app.person(SPONSOR).id
     assert "Din godkendelse ønskes" in message["Subject"] and "Færre færdigbehandlingsdage" in message["Subject"]
     assert 'style="' in html and "<style" not in html  # the CSS inlined for mail clients
     # What was sent is recorded by its Message-ID and a hash of the bytes; no address in the record.

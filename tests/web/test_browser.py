@@ -1,7 +1,7 @@
 """The site in Debian's Chromium, driven by Playwright, against a real `pdsa serve` that mails through a real SMTP
 server (aiosmtpd): each role logs in through the link in its mail; the participant plans a cycle and takes it
-through Do, Study and Act; the sponsor approves a charter; the administrator reads the cohort; the auditor reads
-the log. Every page is scanned with axe-core (no serious or critical violation) and kept as a screenshot in
+through Do, Study and Act; the sponsor approves a charter, logged in, and another from the link in her weekly
+digest without logging in; the administrator reads the cohort; the auditor reads the log. Every page is scanned with axe-core (no serious or critical violation) and kept as a screenshot in
 test-artifacts/web/."""
 
 from __future__ import annotations
@@ -9,13 +9,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from pdsa_engine.aggregates.project import ImprovementProject
-from tests.builders import ADMIN, AUDITOR, OTHER_SPONSOR, PARTICIPANT
+from pdsa_engine.aggregates.signoff import SignOff
+from pdsa_engine.aggregates.values import SignOffStatus
+from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.clock import LOCAL_ZONE, SimulatedClock
+from pdsa_engine.commands import cohorts, projects
+from tests.builders import ADMIN, AUDITOR, COACH, OTHER_SPONSOR, PARTICIPANT, SPONSOR, Programme, database_app
 from tests.support.smtp import SmtpServer
 from tests.web.served import Served, serving, wait_for
 from tests.web.site import build_site
@@ -124,3 +131,53 @@ def test_each_role_uses_the_site_in_chromium(browser: Browser, sqlite_url: str, 
         assert "Afprøvet i to uger" in auditor.content() or "hændelser" in auditor.content()
         accessible(auditor, "auditor-log")
     assert served.code == 0, served.said()
+
+
+MONDAY = datetime(2034, 12, 4, 7, 0, tzinfo=LOCAL_ZONE)  # a digest slot: Monday 07:00 in Denmark
+MAILED = re.compile(r'href="(http://127\.0\.0\.1:\d+/mailed/[A-Za-z0-9_-]+)"')
+
+
+def charter_waiting_for_its_sponsor(url: str) -> UUID:
+    """A project of a cohort in its digest season whose charter waits for Sus Sponsor; its sign-off's id."""
+    app = database_app(url, SimulatedClock(MONDAY - timedelta(days=20)))
+    programme = Programme(app).people()
+    run = programme.run
+    cohort = run(ADMIN, A.create_cohort, cohorts.CreateCohort, name="Hold 2035", start="2034-09-01", end="2035-06-30")
+    programme.enrol(cohort)
+    project = run(ADMIN, A.create_project, projects.CreateProject, cohort=cohort, participant=PARTICIPANT,
+                  title="Færre færdigbehandlingsdage", problem="Patienter venter.", sponsor=SPONSOR, coach=COACH)
+    run(PARTICIPANT, A.set_aim, projects.SetAim, project=project, what="Færre dage", how_much="40 %", by="2035-05-31")
+    run(PARTICIPANT, A.add_measure, projects.AddMeasure, project=project, name="Færdigbehandlingsdage",
+        kind="outcome", chart="i", definition="Dage pr. uge", frequency="week", direction="down")
+    node = None
+    for kind, text in (("primary", "Hjemmet først"), ("secondary", "Planlægning"), ("change_idea", "Tavlemøde")):
+        node = run(PARTICIPANT, A.add_driver, projects.AddDriver, project=project, **{kind: text}, under=node)
+    signoff = programme.submit(project)
+    app.close()
+    return signoff
+
+
+def test_a_sponsor_approves_from_the_link_in_the_digest_without_logging_in(
+        browser: Browser, sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    signoff = charter_waiting_for_its_sponsor(sqlite_url)
+    with serving(sqlite_url, tmp_path, "--no-scheduler", PDSA_SMTP_URL=smtp_server.url) as served:
+        sent = served.pdsa("--as", ADMIN, "notify", "run", "--at", "2034-12-04T07:01")  # the scheduler's weekly job
+        assert sent.returncode == 0, sent.stderr
+        [digest] = [m for m in smtp_server.inbox.of_kind("sponsor_digest")
+                    if m["To"].addresses[0].addr_spec == SPONSOR]
+        link = MAILED.search(digest.get_body(("html",)).get_content())
+        assert link, digest.get_body(("html",)).get_content()
+
+        page = browser.new_page(locale="da-DK", bypass_csp=True)  # a phone's browser, never logged in here
+        page.goto(link.group(1))  # click one: the link in the digest
+        assert "Færre færdigbehandlingsdage" in page.content() and "uden at logge ind" in page.content()
+        accessible(page, "sponsor-mailed-link")
+        submit(page, "button:has-text('Godkend')")  # click two
+        assert "Din beslutning er registreret: godkendt" in page.content(), page.content()
+        accessible(page, "sponsor-mailed-link-approved")
+        assert page.goto(f"{served.base}/").url.startswith(f"{served.base}/login")  # the link opened nothing else
+    assert served.code == 0, served.said()
+    app = database_app(sqlite_url)
+    decided = app.load(SignOff, signoff)
+    app.close()
+    assert decided.status is SignOffStatus.APPROVED and decided.decided_by_mailed_link
