@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from copy import copy
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -24,7 +25,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, Stamp
 from pdsa_engine.clock import Clock, SystemClock
-from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenied, Refused
+from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenied, Refused, StaleVersion
 from pdsa_engine.ids import id_digits, id_range
 from pdsa_engine.persistence import register_transcodings
 
@@ -49,6 +50,11 @@ def _apply_events(aggregate: Any, events: Iterable[Any]) -> Any:
         aggregate = domain_event.mutate(aggregate)
     return aggregate
 
+
+# The version a command was decided on (an HTTP If-Match): (aggregate id, version), checked where the command
+# loads that aggregate, so that the check and the save that follows it are one step — a check made before the
+# command began would let a write made in between through.
+_DECIDED_ON: ContextVar[tuple[UUID, int] | None] = ContextVar("decided_on", default=None)
 
 # How many records whose ids begin alike are read to find the one person among them: the eight digits tables
 # show are shared by hardly any two, and a beginning of one or two digits must not read thousands of records.
@@ -81,21 +87,29 @@ class ApplicationBase(Application):
             ) from conflict
 
     def run_command(self, action: Callable[[Any, Any, Any], R], actor: str | None, cmd: Any,
-                    retry_on_conflict: bool = True) -> R:
+                    retry_on_conflict: bool = True, decided_on: tuple[UUID, int] | None = None) -> R:
         """Runs one command method. A command that lost a race to another writer of the same aggregate is run
         again on the fresh state, a few times with jitter: the aggregates check every rule again, so a real
-        conflict is still refused (Refused), and writes that merely collided in time both succeed. A caller
-        that decided on a version it saw (an HTTP If-Match) passes ``retry_on_conflict=False``: the state it
-        decided on is gone, so the conflict is theirs to see."""
-        attempt = 1
-        while True:
-            try:
-                return action(self, actor, cmd)
-            except ConcurrentModification:
-                if not retry_on_conflict or attempt == CONFLICT_ATTEMPTS:
-                    raise
-            time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
-            attempt += 1
+        conflict is still refused (Refused), and writes that merely collided in time both succeed.
+
+        A caller that decided on a version it saw (an HTTP If-Match) names it, ``decided_on=(id, version)``:
+        the command is then refused (StaleVersion) unless it finds that aggregate at that version, and is not
+        run again after a collision — the state it was decided on is gone, so the conflict is theirs to see."""
+        if decided_on is not None:
+            retry_on_conflict = False
+        expected = _DECIDED_ON.set(decided_on)
+        try:
+            attempt = 1
+            while True:
+                try:
+                    return action(self, actor, cmd)
+                except ConcurrentModification:
+                    if not retry_on_conflict or attempt == CONFLICT_ATTEMPTS:
+                        raise
+                time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
+                attempt += 1
+        finally:
+            _DECIDED_ON.reset(expected)
 
     # -- who is acting, and loading ------------------------------------------------------------------
 
@@ -157,6 +171,9 @@ class ApplicationBase(Application):
             aggregate = None
         if not isinstance(aggregate, kind):
             raise NotFound(f"no {_KIND_NAMES.get(kind, kind.__name__)} has the id {aggregate_id}")
+        decided_on = _DECIDED_ON.get()
+        if decided_on is not None and decided_on[0] == aggregate_id and decided_on[1] != aggregate.version:
+            raise StaleVersion.of(_KIND_NAMES.get(kind, kind.__name__), decided_on[1], aggregate.version)
         return copy(aggregate)  # never the repository's cached object: a refused command leaves it untouched
 
     def _require_unclaimed(self, email: str) -> None:

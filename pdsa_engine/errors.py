@@ -75,6 +75,11 @@ class StaleVersion(ConcurrentModification):
         super().__init__(message)
         self.changes = changes
 
+    @classmethod
+    def of(cls, kind: str, seen: int, now: int) -> StaleVersion:
+        return cls(f"the {kind} has changed since you read it (version {seen}, now {now}); nothing was done — "
+                   "read it again", [])
+
 
 class HistoryBroken(PdsaError):
     exit_code = 6

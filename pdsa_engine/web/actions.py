@@ -60,17 +60,19 @@ def perform(request: Request, viewer: Viewer, route: CommandRoute, given: dict[s
         data[name] = value
     if route.target is not None:
         readable(request, viewer, route.target, path[route.target])
-    bound = _bind_to_version(request, route, data, path, if_match)
+    bound, decided_on = _bind_to_version(request, route, data, path, if_match)
     command = parse(route.model, data)
-    app = web_of(request).app
     # A command decided on a version someone saw is not retried on a newer one: the conflict is theirs to see.
-    return app.run_command(route.action, viewer.actor, command, retry_on_conflict=not bound)
+    return web_of(request).app.run_command(route.action, viewer.actor, command, retry_on_conflict=not bound,
+                                           decided_on=decided_on)
 
 
 def _bind_to_version(request: Request, route: CommandRoute, data: dict[str, Any], path: dict[str, str],
-                     if_match: str | None) -> bool:
+                     if_match: str | None) -> tuple[bool, tuple[UUID, int] | None]:
     """A sign-off is decided on the project's version the sponsor saw (the body's project_version, or If-Match):
-    without one it is not decided at all. Any other command may send If-Match with its thing's version."""
+    without one it is not decided at all (the decision checks it on the project it loads). Any other command may
+    send If-Match with its thing's version: checked here, so that no command ignores it, and again where the
+    command loads the thing, so that nothing written in between gets through."""
     seen = _version(if_match)
     if "project_version" in route.model.model_fields and route.fixed:
         if data.get("project_version") is None:
@@ -78,14 +80,14 @@ def _bind_to_version(request: Request, route: CommandRoute, data: dict[str, Any]
                 raise VersionRequired("say which version of the project the decision is on: send project_version "
                                       "(or If-Match with the project's ETag), as the sign-off's page shows it")
             data["project_version"] = seen
-        return True
+        return True, None
     if seen is None or route.target not in VERSIONED:
-        return False
-    thing = web_of(request).app.load(VERSIONED[route.target], UUID(path[route.target]))
+        return False, None
+    thing_id = UUID(path[route.target])
+    thing = web_of(request).app.load(VERSIONED[route.target], thing_id)
     if thing.version != seen:
-        raise StaleVersion(f"the {route.target} has changed since you read it (version {seen}, now {thing.version}); "
-                           "nothing was done — read it again", [])
-    return True
+        raise StaleVersion.of(route.target, seen, thing.version)
+    return True, (thing_id, seen)
 
 
 def _version(if_match: str | None) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,8 @@ from pdsa_engine.aggregates.values import (
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
-from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
-from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused
+from pdsa_engine.commands import cohorts, cycles, parse, people, projects, signoffs
+from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused, StaleVersion
 from pdsa_engine.ids import id_range
 from pdsa_engine.runtime import open_application
 from tests.builders import (
@@ -409,6 +410,33 @@ def test_a_command_that_collides_is_run_again_up_to_its_attempts_with_growing_ra
     with pytest.raises(ConcurrentModification):
         app.run_command(decided_on_a_version, None, None, retry_on_conflict=False)
     assert decided_on_a_version.runs == 1
+
+
+def test_a_command_decided_on_a_version_is_refused_when_it_finds_another_and_stores_nothing(
+        programme: Programme) -> None:
+    """The site checks an If-Match before it runs the command; another request's write can land in between, so
+    the command checks again on the project it loads itself (the save that follows is bound to what it loaded)."""
+    project = programme.active_project().project
+    app = programme.app
+    seen = app.load(ImprovementProject, project).version
+    score = parse(projects.ScoreProgress, {"project": str(project), "score": "2"})
+
+    def another_request_writes_first(app_: A, actor: str, cmd: projects.ScoreProgress) -> None:
+        other = threading.Thread(target=app_.score_progress, args=(actor, cmd))  # a request of its own
+        other.start()
+        other.join()
+        app_.score_progress(actor, cmd)
+
+    with pytest.raises(StaleVersion, match=rf"the project has changed since you read it \(version {seen}, now {seen + 1}\)"):
+        app.run_command(another_request_writes_first, PARTICIPANT, score, decided_on=(project, seen))
+    assert app.load(ImprovementProject, project).version == seen + 1  # the other request's score, not this one's
+    app.run_command(A.score_progress, PARTICIPANT, score, decided_on=(project, seen + 1))
+    assert app.load(ImprovementProject, project).version == seen + 2
+    with pytest.raises(StaleVersion):  # a version not yet reached is as wrong as one gone by
+        app.run_command(A.score_progress, PARTICIPANT, score, decided_on=(project, seen + 5))
+    assert app.load(ImprovementProject, project).version == seen + 2
+    app.score_progress(PARTICIPANT, score)  # the expectation ended with its command
+    assert app.load(ImprovementProject, project).version == seen + 3
 
 
 def test_the_pauses_between_attempts_are_spread_over_their_whole_doubling_range(
