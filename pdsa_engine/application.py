@@ -387,7 +387,7 @@ class PdsaApplication(ApplicationBase):
     # -- the audit of the audit -----------------------------------------------------------------------
 
     def record_export(self, actor: str, project_id: UUID, format: str) -> UUID:
-        """Records that someone exported a project's history (done after the file is written)."""
+        """Records that someone exported a project's history (before it leaves: see Audit.exported)."""
         person = self.person(actor)
         stamp = self.acting(actor, Role.AUDITOR if person.holds(Role.AUDITOR) else Role.ADMINISTRATOR)
         self.load(ImprovementProject, project_id)

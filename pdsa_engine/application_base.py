@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import ConnectionUnavailableError, JSONTranscoder, OperationalError, RecordConflictError
 from eventsourcing.utils import Environment
 
 from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
@@ -25,7 +25,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, Stamp
 from pdsa_engine.clock import Clock, SystemClock
-from pdsa_engine.errors import ConcurrentModification, NotFound, PermissionDenied, Refused, StaleVersion
+from pdsa_engine.errors import ConcurrentModification, DatabaseBusy, NotFound, PermissionDenied, Refused, StaleVersion
 from pdsa_engine.ids import id_digits, id_range
 from pdsa_engine.persistence import register_transcodings
 
@@ -59,6 +59,11 @@ _DECIDED_ON: ContextVar[tuple[UUID, int] | None] = ContextVar("decided_on", defa
 # How many records whose ids begin alike are read to find the one person among them: the eight digits tables
 # show are shared by hardly any two, and a beginning of one or two digits must not read thousands of records.
 SHORT_ID_CANDIDATES = 20
+
+
+def _waited_for_the_database(error: OperationalError) -> bool:
+    """A wait that timed out, before anything was written: a pool with no connection free, or SQLite's lock."""
+    return isinstance(error, ConnectionUnavailableError) or "database is locked" in str(error)
 
 
 class ApplicationBase(Application):
@@ -106,6 +111,14 @@ class ApplicationBase(Application):
                 except ConcurrentModification:
                     if not retry_on_conflict or attempt == CONFLICT_ATTEMPTS:
                         raise
+                except OperationalError as busy:
+                    # Waiting for the database (SQLite's one writer, a pool's last connection) timed out before
+                    # anything was written: run again, the rules checked anew on what is stored by then.
+                    if not _waited_for_the_database(busy):
+                        raise
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise DatabaseBusy("the database stayed busy with other writes; nothing was stored — "
+                                           "try again in a moment") from busy
                 time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2 ** attempt, CONFLICT_PAUSE_MOST)))
                 attempt += 1
         finally:

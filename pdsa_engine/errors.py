@@ -10,6 +10,7 @@
  │    └── StaleVersion            exit 5  a decision was made on a version that is no longer the current one
      ├── HistoryBroken                exit 6  the stored history does not verify: it was changed afterwards
      ├── DatabaseUnavailable          exit 1  the database cannot be reached or opened, or there is none
+     │    └── DatabaseBusy            exit 1  it stayed busy with other writers: nothing was stored, try again
      ├── AuditKeyUnusable             exit 1  the audit key file cannot be read, written or understood
      └── UnexpectedFailure            exit 1  a fault of the engine's own: the message says what to report
 
@@ -89,6 +90,12 @@ class HistoryBroken(PdsaError):
 class DatabaseUnavailable(PdsaError):
     exit_code = 1
     code = "database_unavailable"
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Every attempt to write waited too long for the database (other writers held it): nothing was stored."""
+
+    code = "database_busy"
 
 
 class AuditKeyUnusable(PdsaError):

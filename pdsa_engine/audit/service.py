@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,13 @@ from pdsa_engine.names import PersonNames
 from pdsa_engine.projections.runner import Projections
 
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class Exported:
+    text: str
+    events: int
+    record: UUID
 
 
 class Audit:
@@ -79,13 +86,28 @@ class Audit:
     def export(self, actor: str | None, project_id: UUID, format: str, path: Path, language: str | None = None,
                replace_file: bool = False) -> dict[str, Any]:
         """Writes the project's history to a file, and records who exported it."""
-        reader = self.auditor(actor)
+        self.auditor(actor)
         if format not in FORMATS:
             raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}")
         if path.is_dir():
             raise InvalidInput("out", f"{path} is a folder: name the file to write")
         if path.exists() and not replace_file:
             raise InvalidInput("out", f"{path} exists already: choose another name, or give --force to replace it")
+        exported = self.exported(actor, project_id, format, language)
+        try:
+            write_atomically(path, exported.text)
+        except OSError as problem:
+            raise InvalidInput("out", f"cannot write {path}: {problem.strerror} (the attempt is recorded as "
+                                      f"{exported.record})") from None
+        return {"path": str(path), "format": format, "events": exported.events, "record": exported.record}
+
+    def exported(self, actor: str | None, project_id: UUID, format: str, language: str | None = None) -> Exported:
+        """The project's history in a format, recorded as exported by the reader before anyone has it: no
+        history leaves the system unrecorded (a file that then fails to be written, or a download that breaks
+        off, leaves the record of the attempt)."""
+        reader = self.auditor(actor)
+        if format not in FORMATS:
+            raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}")
         language = language or reader.language
         project = self.replayer.project(project_id)
         lines = self.log(actor, LogFilter(project=str(project_id)), language)
@@ -95,15 +117,8 @@ class Audit:
             text = csv_text(lines)
         else:
             text = html_report(self._report(reader, project, lines), language)
-        # Recorded before the file is written: no history leaves the system unrecorded (a failed write leaves a
-        # record of the attempt, which the error then explains).
         record_id = self.app.record_export(str(reader.id), project_id, format)
-        try:
-            write_atomically(path, text)
-        except OSError as problem:
-            raise InvalidInput("out", f"cannot write {path}: {problem.strerror} (the attempt is recorded as "
-                                      f"{record_id})") from None
-        return {"path": str(path), "format": format, "events": len(lines), "record": record_id}
+        return Exported(text, len(lines), record_id)
 
     def _report(self, reader: Person, project: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any]:
         verification = self._verification([])

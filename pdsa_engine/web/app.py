@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
-    from pdsa_engine.web import api, forms, login, mailed, pages
+    from pdsa_engine.web import api, audit_api, audit_pages, forms, login, mailed, pages
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -43,9 +43,11 @@ def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
     app.state.web = web
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(audit_api.router)
     app.include_router(login.router)
     app.include_router(mailed.router)
     app.include_router(pages.router)
+    app.include_router(audit_pages.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from eventsourcing.persistence import ConnectionUnavailableError
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from pdsa_engine.errors import (
     ConcurrentModification,
+    DatabaseBusy,
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
@@ -63,11 +65,15 @@ async def engine_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, PdsaError)
     status = status_of(error)
     if wants_json(request):
-        return JSONResponse({"error": error.as_dict()}, status_code=status,
-                            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
-    if status == 401:
+        response: Response = JSONResponse({"error": error.as_dict()}, status_code=status,
+                                          headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
+    elif status == 401:
         return RedirectResponse(f"/login?next={_quoted(request.url.path)}", status_code=303)
-    return page_of_error(request, status, error.message, error.field)
+    else:
+        response = page_of_error(request, status, error.message, error.field)
+    if isinstance(error, DatabaseBusy):
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 async def request_invalid(request: Request, error: Exception) -> Response:
@@ -88,6 +94,11 @@ async def http_error(request: Request, error: Exception) -> Response:
     response = await engine_error(request, known)
     response.status_code = error.status_code
     return response
+
+
+async def database_busy(request: Request, error: Exception) -> Response:
+    """A read that waited too long for a connection (a write retries first: see ApplicationBase.run_command)."""
+    return await engine_error(request, DatabaseBusy("the database is busy; try again in a moment"))
 
 
 async def unexpected(request: Request, error: Exception) -> Response:
@@ -129,4 +140,5 @@ def install(app: Any) -> None:
     app.add_exception_handler(PdsaError, engine_error)
     app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(ConnectionUnavailableError, database_busy)
     app.add_exception_handler(Exception, unexpected)

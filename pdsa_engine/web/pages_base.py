@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from pdsa_engine.labels import word
+from pdsa_engine.labels import field_label, field_value, word
 from pdsa_engine.notifications.i18n import Words
 from pdsa_engine.web.i18n import translations
 from pdsa_engine.web.identity import BROWSER_COOKIE, csrf_token, language, viewer, web_of
@@ -32,6 +32,9 @@ def environment(lang: str) -> Environment:
         word=lambda code, kind: word(str(code), kind, lang) if code is not None else "",
         short=lambda ident: str(ident)[:8],
         signed=lambda value: ("+" if Decimal(str(value)) > 0 else "") + words.number(value),
+        # A field of a replayed project by its path ("aim.how_much"), and a value of it, as the audit report names them.
+        field_label=lambda path: field_label(path, lang),
+        field_value=lambda value, path: "—" if value is None else field_value(path, str(value), lang),
     )
     return env
 

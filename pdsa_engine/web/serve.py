@@ -11,6 +11,10 @@ from collections.abc import Callable
 
 SCHEDULER = [sys.executable, "-m", "pdsa_engine", "scheduler", "run"]
 STOP_WAIT = 30  # seconds the scheduler is given to finish its running job after the site stops
+# Uvicorn kills a worker that does not answer its health check in time, and with it every request the worker
+# was answering; its 5 s default killed busy workers on a loaded two-core machine. A worker truly hung is still
+# replaced, half a minute later.
+WORKER_HEALTH_CHECK = 30
 
 
 def serve(host: str, port: int, workers: int, with_scheduler: bool, say: Callable[[str], None]) -> None:
@@ -21,7 +25,9 @@ def serve(host: str, port: int, workers: int, with_scheduler: bool, say: Callabl
         say(f"Serving http://{host}:{port} with {workers} worker{'s' if workers != 1 else ''}"
             f"{' and the scheduler' if scheduler else ''}; Ctrl-C stops.")
         uvicorn.run("pdsa_engine.web.app:from_environ", factory=True, host=host, port=port, workers=workers,
-                    proxy_headers=True, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
+                    proxy_headers=True, access_log=False, timeout_graceful_shutdown=10,
+                    # info, not warning: a worker that died and was replaced must show in the log
+                    log_level="info", timeout_worker_healthcheck=WORKER_HEALTH_CHECK)
     finally:
         if scheduler is not None:
             stop(scheduler)

@@ -144,6 +144,8 @@ def expected_replay(project: dict[str, Any], rest: Snapshot, as_of: datetime,
             "requested_by": ref(s["requested_by"]), "cycle_id": s["cycle_id"], "outcome": s["outcome"],
             "comment": s["comment"], "requested_on_project_version": s["requested_on_version"],
             "decided_on_project_version": s["decided_on_version"],
+            # a class default until a mailed link decides: vars() of the sign-off holds it only then
+            "decided_by_mailed_link": s.get("decided_by_mailed_link", False),
         } for s in signoffs],
         "data": {str(m): sorted(s["points"].values(), key=lambda p: p["period"]) for m, s in series.items()},
         "as_of": as_of,

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import ConnectionUnavailableError, OperationalError
 
 from pdsa_engine.aggregates.audit_record import AuditRecord
 from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
@@ -32,7 +33,15 @@ from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.application_base import CONFLICT_ATTEMPTS, CONFLICT_PAUSE, CONFLICT_PAUSE_MOST, SHORT_ID_CANDIDATES
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.commands import cohorts, cycles, parse, people, projects, signoffs
-from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused, StaleVersion
+from pdsa_engine.errors import (
+    ConcurrentModification,
+    DatabaseBusy,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Refused,
+    StaleVersion,
+)
 from pdsa_engine.ids import id_range
 from pdsa_engine.runtime import open_application
 from tests.builders import (
@@ -410,6 +419,38 @@ def test_a_command_that_collides_is_run_again_up_to_its_attempts_with_growing_ra
     with pytest.raises(ConcurrentModification):
         app.run_command(decided_on_a_version, None, None, retry_on_conflict=False)
     assert decided_on_a_version.runs == 1
+
+
+class Waits:
+    """A command whose wait for the database times out a number of times (nothing written), then succeeds."""
+
+    def __init__(self, timeouts: int, error: Exception | None = None) -> None:
+        self.timeouts, self.runs = timeouts, 0
+        self.error = error or ConnectionUnavailableError("Timed out waiting for return of writer")
+
+    def __call__(self, app: Any, actor: Any, cmd: Any) -> str:
+        self.runs += 1
+        if self.runs <= self.timeouts:
+            raise self.error
+        return "done"
+
+
+def test_a_command_that_waited_too_long_for_the_database_is_run_again_and_then_called_busy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "sleep", lambda _: None)
+    app = memory_app()
+    twice = Waits(2)
+    assert app.run_command(twice, None, None) == "done" and twice.runs == 3
+    locked = Waits(1, OperationalError("database is locked"))
+    assert app.run_command(locked, None, None, decided_on=(UUID(int=1), 1)) == "done" and locked.runs == 2
+    never = Waits(CONFLICT_ATTEMPTS)
+    with pytest.raises(DatabaseBusy, match="nothing was stored"):
+        app.run_command(never, None, None)
+    assert never.runs == CONFLICT_ATTEMPTS
+    broken = Waits(1, OperationalError("disk I/O error"))  # not a wait: never run again
+    with pytest.raises(OperationalError):
+        app.run_command(broken, None, None)
+    assert broken.runs == 1
 
 
 def test_a_command_decided_on_a_version_is_refused_when_it_finds_another_and_stores_nothing(

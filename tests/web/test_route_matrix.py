@@ -26,6 +26,7 @@ EVERYONE = set(ROLES)
 READ_ALL = {"administrator", "coach", "auditor"}
 OF_P1 = READ_ALL | {"participant", "sponsor"}  # who may read the participant's project
 OF_P2 = READ_ALL | {"other_participant", "other_sponsor"}
+AUDITORS = {"administrator", "auditor"}  # the audit's pages and reads: 403 to anyone else, whatever they name
 GROUP = [f"gruppe{i}@example.dk" for i in range(4)]  # with the two participants, the six a sparring group needs
 
 
@@ -279,6 +280,14 @@ READS = [
     Read("/api/v1/people/me", EVERYONE, api=True),
     Read("/api/v1/people/{participant}", READ_ALL | {"participant"}, api=True),
     Read("/audit", {"administrator", "auditor"}, api=False, unreadable=403),
+    Read("/audit/projects/{project}", AUDITORS, api=False, unreadable=403),
+    Read("/audit/projects/{project}?version=1", AUDITORS, api=False, unreadable=403),
+    Read("/audit/signoffs/{signoff}", AUDITORS, api=False, unreadable=403),
+    Read("/audit/verify", AUDITORS, api=False, unreadable=403),
+    Read("/api/v1/projects/{project}/replay", AUDITORS, api=True, unreadable=403),
+    Read("/api/v1/signoffs/{signoff}/signed", AUDITORS, api=True, unreadable=403),
+    Read("/api/v1/audit/verify", AUDITORS, api=True, unreadable=403),
+    Read("/api/v1/audit/log?project={project}", AUDITORS, api=True, unreadable=403),
 ]
 
 
