@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bench import audit, baselines, figures, notifications, persistence_choice, projections, spc, startup
+from bench import audit, baselines, figures, notifications, persistence_choice, projections, spc, startup, web
 from bench.scenario import run_scenario
 from pdsa_engine.clock import SimulatedClock
 from pdsa_engine.runtime import open_application
@@ -122,6 +122,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "postgres": postgres_sections,
     "startup": startup.report,
     "notifications": notifications.report,
+    "web": web.report,
 }
 
 def main(argv: list[str]) -> None:

@@ -6,8 +6,10 @@ The commands themselves are in application.py; this base keeps them to a few lin
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from copy import copy
 from typing import Any, TypeVar
@@ -15,6 +17,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import ConnectionUnavailableError, JSONTranscoder, OperationalError, RecordConflictError
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import Environment
 
 from pdsa_engine.aggregates.cohort import Cohort, CohortNameClaim
@@ -74,6 +77,13 @@ class ApplicationBase(Application):
         self.clock = clock or SystemClock()
         self.new_id = new_id
         super().__init__(env)
+        # On SQLite, one writer at a time within this process: the events saved here, and the views' batches
+        # (projections/runner.py), which read through this application's connection pool while they hold
+        # SQLite's write lock. Without it they deadlocked for the pool's timeout (5 s): the batch waited for
+        # the pool, the pool's queue for its writer, and the writer for SQLite's lock the batch held. Across
+        # processes there is no such ring: each pool waits only on its own process's writers.
+        self.writing: AbstractContextManager[Any] = (
+            threading.Lock() if isinstance(self.recorder, SQLiteAggregateRecorder) else nullcontext())
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Configuration is read once, at the entry point; the process environment is not consulted here.
@@ -85,7 +95,8 @@ class ApplicationBase(Application):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         try:
-            return super().save(*objs, **kwargs)
+            with self.writing:
+                return super().save(*objs, **kwargs)
         except RecordConflictError as conflict:
             raise ConcurrentModification(
                 "someone else changed this record at the same moment; nothing was saved — look again and retry"

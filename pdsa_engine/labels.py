@@ -74,6 +74,9 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
                "3": ("module 3", "modul 3"), "4": ("module 4", "modul 4"), "5": ("module 5", "modul 5"),
                "poster": ("poster presentation", "posterpræsentation")},
     "yes_no": {"True": ("yes", "ja"), "False": ("no", "nej")},
+    "weekday": {"mon": ("Monday", "mandag"), "tue": ("Tuesday", "tirsdag"), "wed": ("Wednesday", "onsdag"),
+                "thu": ("Thursday", "torsdag"), "fri": ("Friday", "fredag"), "sat": ("Saturday", "lørdag"),
+                "sun": ("Sunday", "søndag")},
     "rule": {  # of an SPC signal
         "outside_limits": ("outside the limits", "uden for kontrolgrænserne"),
         "anhoej_longest_run": ("long run", "lang serie"), "anhoej_crossings": ("few crossings", "få kryds"),

@@ -63,10 +63,12 @@ class Queries:
     def cohort_overview(self, cohort_id: UUID | str) -> dict[str, Any]:
         from pdsa_engine.projections import reading
 
-        overview = reading.cohort_dashboard(self._views().store, str(cohort_id), self.name_of, self.app.clock.now())
-        if overview is None:
+        views = self._views()
+        facts = views.kept.read(("cohort", str(cohort_id)), views.position,
+                                lambda: reading.cohort_facts(views.store, str(cohort_id), self.name_of))
+        if facts is None:
             raise NotFound(f"no cohort has the id {cohort_id}")
-        return overview
+        return reading.dated(facts, self.app.clock.now())
 
     def series(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
         """A measure's series and its SPC analysis, read from the stored view."""
@@ -107,6 +109,26 @@ class Queries:
                   "coach": self._person_ref(p["coach_id"]), "pending_signoffs": len(p["pending"]),
                   "last_activity": p.get("last_activity")} for p in rows]
         return sorted(found, key=lambda project: (project["title"].casefold(), project["id"]))
+
+    def coaching(self, actor: str | None) -> list[dict[str, Any]]:
+        """A coach's projects not closed: each open cycle (overdue by its cohort's grace, as the reminders have
+        it) and the last coaching session."""
+        from pdsa_engine.clock import local_date
+        from pdsa_engine.notifications.coaching import coached
+        from pdsa_engine.notifications.facts import load_facts
+
+        reader = self._reader(actor)
+        self._require_any(reader, (Role.COACH,))
+        store = self._views()
+        facts = store.kept.read(("facts",), store.position, lambda: load_facts(store.store))
+        return [{
+            "id": found.project.id, "title": found.project.title, "status": found.project.status,
+            "participant": self._person_ref(found.project.participant_id),
+            "open_cycles": [{"id": c.id, "phase": c.phase, "planned_end": c.planned_end, "overdue": c.overdue,
+                             "objective": self.app.load(PDSACycle, UUID(c.id)).planned.objective}
+                            for c in found.open_cycles],
+            "last_coaching": found.last_coaching, "days_since_coaching": found.days_since_coaching,
+        } for found in coached(facts, str(reader.id), local_date(self.app.clock.now()))]
 
     def signoffs(self, actor: str | None, mine: bool = False, status: str | None = None) -> list[dict[str, Any]]:
         """Sign-offs, oldest request first. ``mine``: addressed to the reader, or asked for by them; those who

@@ -24,6 +24,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.clock import local_date, utc_text
 from pdsa_engine.errors import NotFound
+from pdsa_engine.notifications.coaching import coached
 from pdsa_engine.notifications.facts import Facts, ProjectFacts
 from pdsa_engine.notifications.rules import Kind
 from pdsa_engine.notifications.settings import MailSettings
@@ -279,24 +280,13 @@ def _new_signals(gathering: Gathering, content: Content, facts: ProjectFacts, si
 
 def _coach_digest(gathering: Gathering, content: Content, about: dict[str, str]) -> None:
     _window(content, about)
-    coach = str(content.recipient.id)
     rows = []
-    for facts in gathering.facts.projects:
-        if facts.coach_id != coach or facts.closed:
-            continue
-        cohort = gathering.facts.cohorts.get(facts.cohort_id)
-        grace = cohort.reminders if cohort else None
-        open_cycles = []
-        for cycle in facts.cycles:
-            if cycle.phase not in ("plan", "do", "study"):
-                continue
-            allowed = (grace.study_overdue_after if cycle.phase == "study" else grace.overdue_after) if grace else 7
-            overdue = cycle.planned_end is not None and local_date(gathering.now) >= cycle.planned_end + timedelta(days=allowed)
-            planned = gathering.app.load(PDSACycle, UUID(cycle.id)).planned
-            open_cycles.append({"objective": planned.objective, "phase": cycle.phase, "overdue": overdue,
-                                "link": gathering.mail.link(f"/cycles/{cycle.id}")})
-        rows.append({**gathering.project(facts.id), "open_cycles": open_cycles,
-                     "days_since_coaching": gathering.days_since(facts.last_coaching) if facts.last_coaching else None})
+    for found in coached(gathering.facts, str(content.recipient.id), local_date(gathering.now)):
+        open_cycles = [{"objective": gathering.app.load(PDSACycle, UUID(cycle.id)).planned.objective,
+                        "phase": cycle.phase, "overdue": cycle.overdue,
+                        "link": gathering.mail.link(f"/cycles/{cycle.id}")} for cycle in found.open_cycles]
+        rows.append({**gathering.project(found.project.id), "open_cycles": open_cycles,
+                     "days_since_coaching": found.days_since_coaching})
     content.values["projects"] = rows
 
 

@@ -71,6 +71,13 @@ def project_people(store: ViewStore, project_id: str) -> dict[str, str] | None:
 
 
 def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: datetime) -> dict[str, Any] | None:
+    facts = cohort_facts(store, cohort_id, name_of)
+    return None if facts is None else dated(facts, now)
+
+
+def cohort_facts(store: ViewStore, cohort_id: str, name_of: NameOf) -> dict[str, Any] | None:
+    """The cohort dashboard but for its ages: all of it follows from the stored events (names included), so a
+    read cache may keep it until the next event; `dated` adds the ages as of a moment."""
     with store.engine.connect() as connection:
         cohort = _document(connection, COHORTS.c.cohort_id, cohort_id)
         if cohort is None:
@@ -106,7 +113,7 @@ def cohort_dashboard(store: ViewStore, cohort_id: str, name_of: NameOf, now: dat
              "below_minimum": len(g["members"]) < 6}
             for gid, g in cohort["groups"].items()
         ],
-        "projects": [_project(p, person, signals, now) for p in projects],
+        "projects": [_project(p, person, signals) for p in projects],
         "sponsors": _sponsors(projects, person, reminded),
         "reminders": ReminderSettings.of(cohort.get("reminders") or {}).as_event(),
         "deliveries_failed": failed,
@@ -133,7 +140,19 @@ def _seats(cohort: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _project(p: dict[str, Any], person: Any, signals: dict[str, Any], now: datetime) -> dict[str, Any]:
+def dated(facts: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The dashboard as of `now`: each project's days since its last activity and each waiting sign-off's age.
+    New dicts throughout: the facts may be a kept value that other readers share."""
+    def aged(project: dict[str, Any]) -> dict[str, Any]:
+        days = {"days_since_last_activity": _days(project["last_activity"], now),
+                "pending_signoffs": [{**{k: v for k, v in s.items() if k != "requested_at"},
+                                      "age_days": _days(s["requested_at"], now)} for s in project["pending_signoffs"]]}
+        return {k: days.get(k, v) for k, v in project.items() if k != "last_activity"}
+
+    return {**facts, "projects": [aged(p) for p in facts["projects"]]}
+
+
+def _project(p: dict[str, Any], person: Any, signals: dict[str, Any]) -> dict[str, Any]:
     progress = p["progress"]
     return {
         "id": p["project_id"], "title": p["title"], "status": p["status"], "outcome": p["outcome"],
@@ -145,11 +164,11 @@ def _project(p: dict[str, Any], person: Any, signals: dict[str, Any], now: datet
                         if c["phase"] in ("plan", "do", "study")],
         "cycles_by_outcome": dict(Counter(c.get("decision") or "cancelled" for c in p["cycles"].values()
                                           if c["phase"] in ("closed", "cancelled"))),
-        "days_since_last_activity": _days(p["last_activity"], now),
+        "days_since_last_activity": None, "last_activity": p["last_activity"],  # dated() fills the first in
         "charter_changed_since_approval": p["charter_changed_since_approval"],
         "pending_signoffs": [
-            {"id": sid, "kind": s["kind"], "sponsor": person(s["sponsor_id"]),
-             "age_days": _days(s["requested_at"], now)}
+            {"id": sid, "kind": s["kind"], "sponsor": person(s["sponsor_id"]), "age_days": None,
+             "requested_at": s["requested_at"]}
             for sid, s in p["signoffs"].items() if s["status"] == "requested"
         ],
         "latest_signals": [{"measure_id": m, **signals[m]} for m in p["measure_ids"] if signals.get(m)],

@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from pdsa_engine.application import PdsaApplication
+from pdsa_engine.projections.kept import KeptReads
 from pdsa_engine.projections.store import ViewStore
 
 Progress = Callable[[int, int], None]  # (events read so far, events to read)
@@ -56,6 +57,10 @@ class Projections:
         self.store = store
         self.views = list(views)
         store.ensure(self.views)
+        # The log's position every view had reached at this process's last catch-up of all of them; None
+        # before one. Reads kept under it (kept.py) are served while it stays where it is.
+        self.position: int | None = None
+        self.kept = KeptReads()
 
     def view(self, name: str) -> View:
         for view in self.views:
@@ -90,6 +95,8 @@ class Projections:
             start = last + 1
             if progress:
                 progress(last - first + 1, end - first + 1)
+        if names is None:
+            self.position = end
         return processed
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Progress | None = None) -> dict[str, int]:
@@ -107,7 +114,7 @@ class Projections:
         its position is compare-and-set before its rows are written. Returns how many events each view
         that moved applied."""
         moved = {}
-        with self.store.engine.begin() as connection:
+        with self.app.writing, self.store.engine.begin() as connection:  # writing: see application_base.py
             for view in views:
                 was = positions[view.name]
                 if not self.store.advance(connection, view.name, was, to):

@@ -20,6 +20,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication
+from pdsa_engine.charter_changes import for_the_sponsor
 from pdsa_engine.commands import parse, signoffs
 from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused, StaleVersion
 from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, web_of
@@ -95,7 +96,8 @@ def _page(request: Request, token: str, found: _Found, status: int = 200, proble
         context["signoff"] = queries.signoff(reader, found.signoff.id)
         if found.live_at(now):
             project = web.app.load(ImprovementProject, found.signoff.project_id)
-            context.update(state="live", project=queries.project(reader, project.id), project_version=project.version)
+            context.update(state="live", project=queries.project(reader, project.id), project_version=project.version,
+                           changed=for_the_sponsor(web.app, project, context["signoff"]["requested_on_project_version"]))
         else:
             context["state"] = "decided"
     elif status == 200:

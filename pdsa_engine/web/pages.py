@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.values import Role
+from pdsa_engine.charter_changes import for_the_sponsor
 from pdsa_engine.queries import Queries
 from pdsa_engine.web.actions import hidden, path_id
 from pdsa_engine.web.identity import Viewer, language, require_viewer, viewer, web_of
@@ -55,6 +56,7 @@ def home(request: Request) -> Response:
         "waiting": [s for s in queries.signoffs(reader.actor, mine=True, status="requested")
                     if s["sponsor"]["id"] == reader.actor],
         "roles": sorted(person.roles),
+        "coaching": queries.coaching(reader.actor) if person.holds(Role.COACH) else [],
     }
     return render(request, "home.html", context)
 
@@ -112,7 +114,8 @@ def signoff_page(request: Request) -> Response:
         project = queries.app.load(ImprovementProject, UUID(str(signoff["project_id"])))
         shown = queries.project(reader.actor, project.id) if reader.person.id in (
             project.sponsor_id, project.participant_id) or _reads_all(reader) else None
-        return {"signoff": signoff, "project": shown, "project_version": project.version,
+        changed = for_the_sponsor(queries.app, project, signoff["requested_on_project_version"]) if shown else None
+        return {"signoff": signoff, "project": shown, "project_version": project.version, "changed": changed,
                 "decides": signoff["status"] == "requested" and str(signoff["sponsor"]["id"]) == reader.actor
                 and reader.person.holds(Role.SPONSOR)}
 
@@ -181,6 +184,24 @@ def people_page(request: Request) -> Response:
     reader = require_viewer(request)
     found = web_of(request).queries().people(reader.actor)
     return render(request, "people.html", {"people": found, "administers": reader.person.holds(Role.ADMINISTRATOR)})
+
+
+@router.get("/people/{person}")
+@router.get("/people/{person}/notifications")
+def person_page(request: Request, digest: str | None = None) -> Response:
+    """A person: who they are, their weekly digest (theirs to choose, or an administrator's), and for an
+    administrator a role to grant. The digest's own mails link here: `?digest=off` readies the form to turn it
+    off (a GET changes nothing; the form's POST does)."""
+    def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
+        person = queries.person(reader.actor, request.path_params["person"])
+        digest_choice = queries.app.person(str(person["id"])).digest
+        return {"shown": person, "digest": digest_choice}
+
+    reader, found = _seen(request, "person", read)
+    administers = reader.person.holds(Role.ADMINISTRATOR)
+    chooses = administers or str(found["shown"]["id"]) == reader.actor
+    return render(request, "person.html", {**found, "administers": administers, "chooses": chooses,
+                                           "turning_off": digest == "off"})
 
 
 @router.get("/audit")

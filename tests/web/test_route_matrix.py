@@ -279,6 +279,8 @@ READS = [
     Read("/people", READ_ALL, api=False, unreadable=403), Read("/api/v1/people", READ_ALL, api=True, unreadable=403),
     Read("/api/v1/people/me", EVERYONE, api=True),
     Read("/api/v1/people/{participant}", READ_ALL | {"participant"}, api=True),
+    Read("/people/{participant}", READ_ALL | {"participant"}, api=False),
+    Read("/people/{participant}/notifications?digest=off", READ_ALL | {"participant"}, api=False),
     Read("/audit", {"administrator", "auditor"}, api=False, unreadable=403),
     Read("/audit/projects/{project}", AUDITORS, api=False, unreadable=403),
     Read("/audit/projects/{project}?version=1", AUDITORS, api=False, unreadable=403),
