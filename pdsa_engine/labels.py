@@ -74,6 +74,10 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
                "3": ("module 3", "modul 3"), "4": ("module 4", "modul 4"), "5": ("module 5", "modul 5"),
                "poster": ("poster presentation", "posterpræsentation")},
     "yes_no": {"True": ("yes", "ja"), "False": ("no", "nej")},
+    "delivery": {  # of a message in the outbox
+        "queued": ("queued", "i kø"), "sending": ("sending", "sendes"), "sent": ("sent", "sendt"),
+        "deferred": ("deferred", "udsat"), "failed": ("failed", "mislykket"), "dropped": ("dropped", "opgivet"),
+    },
     "weekday": {"mon": ("Monday", "mandag"), "tue": ("Tuesday", "tirsdag"), "wed": ("Wednesday", "onsdag"),
                 "thu": ("Thursday", "torsdag"), "fri": ("Friday", "fredag"), "sat": ("Saturday", "lørdag"),
                 "sun": ("Sunday", "søndag")},

@@ -282,6 +282,7 @@ READS = [
     Read("/people/{participant}", READ_ALL | {"participant"}, api=False),
     Read("/people/{participant}/notifications?digest=off", READ_ALL | {"participant"}, api=False),
     Read("/audit", {"administrator", "auditor"}, api=False, unreadable=403),
+    Read("/outbox?status=failed", {"administrator"}, api=False, unreadable=403),
     Read("/audit/projects/{project}", AUDITORS, api=False, unreadable=403),
     Read("/audit/projects/{project}?version=1", AUDITORS, api=False, unreadable=403),
     Read("/audit/signoffs/{signoff}", AUDITORS, api=False, unreadable=403),

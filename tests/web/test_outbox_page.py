@@ -1,0 +1,30 @@
+"""The outbox page: the messages the reminders sent over a real SMTP server, how each went, filtered by status;
+administrators only."""
+
+from __future__ import annotations
+
+from tests.support.smtp import SmtpServer
+from tests.web.site import Site
+from tests.web.test_mailed_links import send_reminders
+
+
+def test_an_administrator_sees_how_each_message_went(sqlite_site: Site, smtp_server: SmtpServer) -> None:
+    site = sqlite_site
+    admin = site.client("administrator")
+    assert "Ingen beskeder." in admin.get("/outbox").text
+    send_reminders(site, smtp_server)
+    delivered = len(smtp_server.inbox.messages())
+    sent = admin.get("/outbox", params={"status": "sent"})
+    assert sent.status_code == 200 and "sendt" in sent.text
+    for message in smtp_server.inbox.messages():  # each recipient named, as registered
+        assert site.app.person(message["To"].addresses[0].addr_spec).name in sent.text
+    rows = sent.text.count("<tr><td>")
+    assert rows == delivered > 0  # one row for each message the server received
+    assert "Ingen beskeder." in admin.get("/outbox", params={"status": "failed"}).text
+    wrong = admin.get("/outbox", params={"status": "lost"})
+    assert wrong.status_code == 422 and "status" in wrong.text
+
+
+def test_the_outbox_is_the_administrators(sqlite_site: Site) -> None:
+    for role in ("participant", "sponsor", "coach", "auditor"):
+        assert sqlite_site.client(role).get("/outbox").status_code == 403, role
