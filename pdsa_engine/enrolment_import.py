@@ -8,9 +8,10 @@ participants in the same transaction as the enrolments.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 from uuid import UUID
 
 from pdsa_engine.aggregates.cohort import Cohort
@@ -32,6 +33,26 @@ _HEADER_RULE = (f"the first line names the columns {', '.join(REQUIRED_COLUMNS)}
 
 
 def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their line numbers (see enrolment_rows)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return enrolment_rows(handle, str(path))
+    except OSError as problem:
+        raise InvalidInput("csv", f"cannot read {path}: {problem.strerror}") from None
+    except UnicodeDecodeError as problem:
+        raise InvalidInput("csv", f"{path} is not a UTF-8 CSV file: {problem}") from None
+
+
+def uploaded_enrolment_csv(content: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file sent through the site (see enrolment_rows)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise InvalidInput("csv", f"{name} is not a UTF-8 CSV file: {problem}") from None
+    return enrolment_rows(io.StringIO(text, newline=""), name)
+
+
+def enrolment_rows(handle: TextIO, name: str) -> list[tuple[int, dict[str, str]]]:
     """The rows with their line numbers; blank lines are skipped, optional columns left empty are dropped.
 
     The delimiter, a comma or a semicolon, is the one that splits the header line into the known column names:
@@ -39,22 +60,19 @@ def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     commas inside the names in a semicolon file). A byte order mark before the header is skipped.
     """
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = handle.readline()
-            columns, delimiter = header_columns(header)
-            _check_header(columns)
-            reader = csv.DictReader(itertools.chain([header], handle), delimiter=delimiter)
-            rows = []
-            for row in reader:
-                values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-                if any(values.values()):
-                    rows.append((reader.line_num, {k: v for k, v in values.items() if v or k in REQUIRED_COLUMNS}))
-    except OSError as problem:
-        raise InvalidInput("csv", f"cannot read {path}: {problem.strerror}") from None
-    except (csv.Error, UnicodeDecodeError) as problem:
-        raise InvalidInput("csv", f"{path} is not a UTF-8 CSV file: {problem}") from None
+        header = handle.readline()
+        columns, delimiter = header_columns(header)
+        _check_header(columns)
+        reader = csv.DictReader(itertools.chain([header], handle), delimiter=delimiter)
+        rows = []
+        for row in reader:
+            values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+            if any(values.values()):
+                rows.append((reader.line_num, {k: v for k, v in values.items() if v or k in REQUIRED_COLUMNS}))
+    except csv.Error as problem:
+        raise InvalidInput("csv", f"{name} is not a UTF-8 CSV file: {problem}") from None
     if not rows:
-        raise InvalidInput("csv", f"{path} has no rows to enrol")
+        raise InvalidInput("csv", f"{name} has no rows to enrol")
     return rows
 
 

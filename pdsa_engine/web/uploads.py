@@ -1,0 +1,49 @@
+"""An administrator's enrolment CSV, uploaded from the cohort page: every row is enrolled or none is, and every
+bad row is reported by its line, as `pdsa cohort import` does (the same reading and the same command)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.commands.cohorts import ImportEnrolments
+from pdsa_engine.enrolment_import import uploaded_enrolment_csv
+from pdsa_engine.errors import InvalidInput
+from pdsa_engine.web.actions import perform
+from pdsa_engine.web.commands import CommandRoute
+from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, require_viewer
+from pdsa_engine.web.pages_base import flash
+
+router = APIRouter(include_in_schema=False)
+
+# Not a row of the command table: the rows come as a file, not as fields of a form or of JSON.
+ENROLMENT_CSV = CommandRoute("/cohorts/{cohort}/enrolments/csv", ImportEnrolments, A.import_enrolments,
+                             "Enrol from a CSV file")
+MOST_BYTES = 2_000_000  # a cohort is some forty people; a file this large is not an enrolment list
+
+
+@router.post(ENROLMENT_CSV.path)
+async def enrolment_upload(request: Request) -> Response:
+    form = await request.form()
+    upload = form.get("csv")
+    content = await upload.read(MOST_BYTES + 1) if isinstance(upload, UploadFile) else b""
+
+    def work() -> Response:
+        viewer = require_viewer(request)
+        csrf = form.get(CSRF_FIELD)
+        check_csrf(request, csrf if isinstance(csrf, str) else None)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput("csv", "choose the CSV file to upload")
+        if len(content) > MOST_BYTES:
+            raise InvalidInput("csv", f"{upload.filename} is larger than {MOST_BYTES // 1_000_000} MB")
+        rows = uploaded_enrolment_csv(content, upload.filename)
+        path = dict(request.path_params)
+        perform(request, viewer, ENROLMENT_CSV, {"rows": tuple(rows)}, path, None)
+        response = RedirectResponse(f"/cohorts/{path['cohort']}", status_code=303)
+        flash(request, response, "saved")
+        return response
+
+    return await run_in_threadpool(work)
