@@ -123,6 +123,14 @@ def test_each_role_uses_the_site_in_chromium(browser: Browser, sqlite_url: str, 
         accessible(admin, "administrator-cohort")
         admin.goto(f"{served.base}/people")
         accessible(admin, "administrator-people")
+        admin.click("a:has-text('Kim Coach')")
+        accessible(admin, "administrator-person")
+        admin.goto(f"{served.base}/outbox")
+        accessible(admin, "administrator-outbox")
+
+        coach = log_in(browser, served, smtp_server, COACH, "coach")
+        assert "De projekter, du coacher" in coach.content() and "Tavlemøde" not in coach.content()  # closed above
+        accessible(coach, "coach-home")
 
         auditor = log_in(browser, served, smtp_server, AUDITOR, "auditor")
         auditor.goto(f"{served.base}/audit")
@@ -130,6 +138,8 @@ def test_each_role_uses_the_site_in_chromium(browser: Browser, sqlite_url: str, 
         submit(auditor, "form[action='/audit'] button")
         assert "Afprøvet i to uger" in auditor.content() or "hændelser" in auditor.content()
         accessible(auditor, "auditor-log")
+        auditor.goto(f"{served.base}/audit/projects/{project}?version=2")
+        accessible(auditor, "auditor-replay")
     assert served.code == 0, served.said()
 
 
