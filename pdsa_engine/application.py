@@ -108,6 +108,15 @@ class PdsaApplication(ApplicationBase):
         cohort.enrol(stamp, participant.id, cmd.organisation, cmd.region, cmd.sector)
         self.save(cohort)
 
+    def retry_message(self, actor: str, message_id: UUID) -> None:
+        """An administrator sends a failed message again: its tries start afresh, and the next run sends it."""
+        from pdsa_engine.aggregates.outbox import OutboxMessage
+
+        stamp = self.acting(actor, Role.ADMINISTRATOR)
+        message = self.load(OutboxMessage, message_id)
+        message.retry(stamp)
+        self.save(message)
+
     def import_enrolments(self, actor: str, cmd: cohorts.ImportEnrolments) -> list[UUID]:
         """Enrols every row or none; new people are registered as participants in the same transaction."""
         from pdsa_engine.enrolment_import import enrol_rows

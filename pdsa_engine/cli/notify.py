@@ -148,19 +148,11 @@ def _outbox_table(rows: list[dict[str, Any]]) -> None:
 @click.argument("message")
 def outbox_retry(message: str) -> None:
     """Send a failed message again (its tries start afresh); `pdsa notify run` or the scheduler sends it."""
-    from pdsa_engine.aggregates.outbox import OutboxMessage
-    from pdsa_engine.aggregates.values import Role
+    from pdsa_engine.application import PdsaApplication
 
     current = state()
-    stamp = current.app.acting(current.actor, Role.ADMINISTRATOR)
     message_id = cli_id("message", message)
-
-    def retry(app: Any, actor: Any, cmd: Any) -> None:
-        found = app.load(OutboxMessage, message_id)
-        found.retry(stamp)
-        app.save(found)
-
-    current.app.run_command(retry, current.actor, None)
+    current.app.run_command(PdsaApplication.retry_message, current.actor, message_id)
     show({"id": message_id, "status": "queued"}, lambda _: out.print("Queued again."))
 
 

@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
-    from pdsa_engine.web import api, audit_api, audit_pages, forms, login, mailed, pages, uploads
+    from pdsa_engine.web import api, audit_api, audit_pages, forms, login, mailed, outbox, pages, uploads
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -48,6 +48,7 @@ def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
     app.include_router(mailed.router)
     app.include_router(pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(outbox.router)
     app.include_router(uploads.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")

@@ -18,7 +18,6 @@ from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.charter_changes import for_the_sponsor
-from pdsa_engine.errors import InvalidInput
 from pdsa_engine.queries import Queries
 from pdsa_engine.web.actions import hidden, path_id
 from pdsa_engine.web.identity import Viewer, language, require_viewer, viewer, web_of
@@ -203,19 +202,6 @@ def person_page(request: Request, digest: str | None = None) -> Response:
     chooses = administers or str(found["shown"]["id"]) == reader.actor
     return render(request, "person.html", {**found, "administers": administers, "chooses": chooses,
                                            "turning_off": digest == "off"})
-
-
-OUTBOX_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "dropped")
-
-
-@router.get("/outbox")
-def outbox_page(request: Request, status: str | None = None) -> Response:
-    """The messages the reminders queued and how each went; `?status=failed` shows the failed deliveries."""
-    reader = require_viewer(request)
-    if status is not None and status not in OUTBOX_STATUSES:
-        raise InvalidInput("status", f"must be one of {', '.join(OUTBOX_STATUSES)}")
-    messages = web_of(request).queries().outbox(reader.actor, status)
-    return render(request, "outbox.html", {"messages": messages, "status": status, "statuses": OUTBOX_STATUSES})
 
 
 @router.get("/audit")

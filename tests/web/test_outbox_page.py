@@ -3,8 +3,10 @@ administrators only."""
 
 from __future__ import annotations
 
+import re
+
 from tests.support.smtp import SmtpServer
-from tests.web.site import Site
+from tests.web.site import Site, csrf_of
 from tests.web.test_mailed_links import send_reminders
 
 
@@ -28,3 +30,26 @@ def test_an_administrator_sees_how_each_message_went(sqlite_site: Site, smtp_ser
 def test_the_outbox_is_the_administrators(sqlite_site: Site) -> None:
     for role in ("participant", "sponsor", "coach", "auditor"):
         assert sqlite_site.client(role).get("/outbox").status_code == 403, role
+
+
+def test_an_administrator_sends_a_failed_message_again(sqlite_site: Site, smtp_server: SmtpServer) -> None:
+    site = sqlite_site
+    smtp_server.inbox.refuse = 550  # every message refused for good: each fails at once
+    send_reminders(site, smtp_server)
+    admin = site.client("administrator")
+    failed = admin.get("/outbox", params={"status": "failed"})
+    assert "550" in failed.text and "Send igen" in failed.text
+    [first, *_] = re.findall(r'action="/outbox/([0-9a-f-]+)/retry"', failed.text)
+    before = site.events()
+    assert admin.post(f"/outbox/{first}/retry", data={}).status_code == 403  # no CSRF token
+    sponsor = site.client("sponsor")
+    assert sponsor.post(f"/outbox/{first}/retry", data={"csrf": site.csrf("sponsor")}).status_code == 403
+    assert site.events() == before
+    again = admin.post(f"/outbox/{first}/retry", data={"csrf": csrf_of(failed.text)})
+    assert again.status_code == 303 and site.events() == before + 1
+    assert f'action="/outbox/{first}/retry"' not in admin.get("/outbox", params={"status": "failed"}).text
+    twice = admin.post(f"/outbox/{first}/retry", data={"csrf": csrf_of(failed.text)})
+    assert twice.status_code == 409 and "only a failed message" in twice.text
+    smtp_server.inbox.refuse = None
+    send_reminders(site, smtp_server)
+    assert smtp_server.inbox.messages()  # sent this time

@@ -1,0 +1,44 @@
+"""The outbox for administrators: the messages the reminders queued and how each went, as `pdsa outbox list`
+shows them, and a failed one sent again, as `pdsa outbox retry` does."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from pdsa_engine.application import PdsaApplication as A
+from pdsa_engine.errors import InvalidInput
+from pdsa_engine.web.actions import path_id
+from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, require_viewer, web_of
+from pdsa_engine.web.pages_base import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+STATUSES = ("queued", "sending", "sent", "deferred", "failed", "dropped")
+
+
+@router.get("/outbox")
+def outbox_page(request: Request, status: str | None = None) -> Response:
+    """`?status=failed` shows the failed deliveries."""
+    reader = require_viewer(request)
+    if status is not None and status not in STATUSES:
+        raise InvalidInput("status", f"must be one of {', '.join(STATUSES)}")
+    messages = web_of(request).queries().outbox(reader.actor, status)
+    return render(request, "outbox.html", {"messages": messages, "status": status, "statuses": STATUSES})
+
+
+@router.post("/outbox/{message}/retry")
+async def retry(request: Request) -> Response:
+    form = await request.form()
+
+    def work() -> Response:
+        viewer = require_viewer(request)
+        csrf = form.get(CSRF_FIELD)
+        check_csrf(request, csrf if isinstance(csrf, str) else None)
+        web_of(request).app.run_command(A.retry_message, viewer.actor, path_id(request, "message"))
+        response = RedirectResponse("/outbox?status=failed", status_code=303)
+        flash(request, response, "saved")
+        return response
+
+    return await run_in_threadpool(work)
