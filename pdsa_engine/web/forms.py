@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pdsa_engine.web.actions import created_id, perform
 from pdsa_engine.web.commands import PAGES, ROUTES, CommandRoute
-from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, require_viewer
+from pdsa_engine.web.identity import CSRF_FIELD, Viewer, check_csrf, require_viewer
 from pdsa_engine.web.pages_base import flash
 
 router = APIRouter(include_in_schema=False)
@@ -57,21 +57,29 @@ def next_page(route: CommandRoute, path: dict[str, str], result: Any) -> str:
     return "/"
 
 
+async def posted(request: Request, form: Any, act: Callable[[Viewer], str]) -> Response:
+    """A form's POST: the reader logged in, the form's CSRF token checked, then `act` (in a worker thread), and
+    on to the page it names, saying it was saved. Whatever `act` raises is answered as an error page."""
+    def work() -> Response:
+        viewer = require_viewer(request)
+        csrf = form.get(CSRF_FIELD)
+        check_csrf(request, csrf if isinstance(csrf, str) else None)
+        response = RedirectResponse(act(viewer), status_code=303)
+        flash(request, response, "saved")
+        return response
+
+    return await run_in_threadpool(work)
+
+
 def _form_endpoint(route: CommandRoute) -> Callable[..., Any]:
     async def endpoint(request: Request) -> Response:
         form = await request.form()
 
-        def work() -> Response:
-            viewer = require_viewer(request)
-            csrf = form.get(CSRF_FIELD)
-            check_csrf(request, csrf if isinstance(csrf, str) else None)
+        def act(viewer: Viewer) -> str:
             path = dict(request.path_params)
-            result = perform(request, viewer, route, form_fields(route, form), path, None)
-            response = RedirectResponse(next_page(route, path, result), status_code=303)
-            flash(request, response, "saved")
-            return response
+            return next_page(route, path, perform(request, viewer, route, form_fields(route, form), path, None))
 
-        return await run_in_threadpool(work)
+        return await posted(request, form, act)
 
     endpoint.__name__ = f"form_{route.name}"
     return endpoint

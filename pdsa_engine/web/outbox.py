@@ -4,14 +4,14 @@ shows them, and a failed one sent again, as `pdsa outbox retry` does."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.web.actions import path_id
-from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, require_viewer, web_of
-from pdsa_engine.web.pages_base import flash, render
+from pdsa_engine.web.forms import posted
+from pdsa_engine.web.identity import Viewer, require_viewer, web_of
+from pdsa_engine.web.pages_base import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,15 +30,8 @@ def outbox_page(request: Request, status: str | None = None) -> Response:
 
 @router.post("/outbox/{message}/retry")
 async def retry(request: Request) -> Response:
-    form = await request.form()
-
-    def work() -> Response:
-        viewer = require_viewer(request)
-        csrf = form.get(CSRF_FIELD)
-        check_csrf(request, csrf if isinstance(csrf, str) else None)
+    def act(viewer: Viewer) -> str:
         web_of(request).app.run_command(A.retry_message, viewer.actor, path_id(request, "message"))
-        response = RedirectResponse("/outbox?status=failed", status_code=303)
-        flash(request, response, "saved")
-        return response
+        return "/outbox?status=failed"
 
-    return await run_in_threadpool(work)
+    return await posted(request, await request.form(), act)

@@ -4,8 +4,7 @@ bad row is reported by its line, as `pdsa cohort import` does (the same reading 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from pdsa_engine.application import PdsaApplication as A
@@ -14,8 +13,8 @@ from pdsa_engine.enrolment_import import uploaded_enrolment_csv
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.web.actions import perform
 from pdsa_engine.web.commands import CommandRoute
-from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, require_viewer
-from pdsa_engine.web.pages_base import flash
+from pdsa_engine.web.forms import posted
+from pdsa_engine.web.identity import Viewer
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,10 +30,7 @@ async def enrolment_upload(request: Request) -> Response:
     upload = form.get("csv")
     content = await upload.read(MOST_BYTES + 1) if isinstance(upload, UploadFile) else b""
 
-    def work() -> Response:
-        viewer = require_viewer(request)
-        csrf = form.get(CSRF_FIELD)
-        check_csrf(request, csrf if isinstance(csrf, str) else None)
+    def act(viewer: Viewer) -> str:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("csv", "choose the CSV file to upload")
         if len(content) > MOST_BYTES:
@@ -42,8 +38,6 @@ async def enrolment_upload(request: Request) -> Response:
         rows = uploaded_enrolment_csv(content, upload.filename)
         path = dict(request.path_params)
         perform(request, viewer, ENROLMENT_CSV, {"rows": tuple(rows)}, path, None)
-        response = RedirectResponse(f"/cohorts/{path['cohort']}", status_code=303)
-        flash(request, response, "saved")
-        return response
+        return f"/cohorts/{path['cohort']}"
 
-    return await run_in_threadpool(work)
+    return await posted(request, form, act)
