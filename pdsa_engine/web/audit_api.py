@@ -32,8 +32,7 @@ def audit_log(request: Request, project: str | None = None, person: str | None =
 
 @router.get("/projects/{project}/replay", summary="The project rebuilt at a moment (at) or a version (version)")
 def replay(request: Request, at: str | None = None, version: str | None = None) -> Response:
-    then, _now = replayed(request, at, version)
-    return json_response(then)
+    return json_response(replayed(request, at, version))
 
 
 @router.get("/signoffs/{signoff}/signed", summary="What the sponsor signed, and what changed before and after")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.audit.export import FORMATS
 from pdsa_engine.audit.log import parse_moment
 from pdsa_engine.audit.service import Audit, describe_break, verification_view
@@ -41,9 +42,9 @@ def _version(text: str | None) -> int | None:
     return int(text)
 
 
-def replayed(request: Request, at: str | None, version: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def replayed(request: Request, at: str | None, version: str | None) -> dict[str, Any]:
     """The project the path names rebuilt from its events as it was at a moment (Danish time unless the moment
-    names its zone) or a version, and as it is now (the same when neither is given)."""
+    names its zone) or a version, or as it is now when neither is given."""
     reader, audit = _auditing(request)
     project_id = path_id(request, "project")
     moment = parse_moment("at", at.strip()) if at and at.strip() else None
@@ -51,10 +52,7 @@ def replayed(request: Request, at: str | None, version: str | None) -> tuple[dic
     if moment is not None and chosen is not None:
         raise InvalidInput("at", "give a moment or a version, not both")
     with hidden("project", str(project_id)):
-        now = audit.replay(reader.actor, project_id)
-        if moment is None and chosen is None:
-            return now, now
-        return audit.replay(reader.actor, project_id, at=moment, version=chosen), now
+        return audit.replay(reader.actor, project_id, at=moment, version=chosen)
 
 
 def signed(request: Request) -> dict[str, Any]:
@@ -72,9 +70,10 @@ def verification(request: Request) -> tuple[dict[str, Any], str | None]:
 
 @router.get("/audit/projects/{project}")
 def replay_page(request: Request, at: str | None = None, version: str | None = None) -> Response:
-    then, now = replayed(request, at, version)
+    then = replayed(request, at, version)
+    latest = web_of(request).app.load(ImprovementProject, then["id"]).version  # the replay found it: it exists
     return render(request, "audit_project.html", {
-        "project": then, "latest_version": now["version"], "at": (at or "").strip(), "version": _version(version),
+        "project": then, "latest_version": latest, "at": (at or "").strip(), "version": _version(version),
         "formats": FORMATS, "languages": LANGUAGES})
 
 
