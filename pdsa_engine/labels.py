@@ -1,11 +1,14 @@
 """What a reader is shown instead of the codes the records hold, in English and Danish: the words for coded
 values (statuses, phases, kinds, decisions, outcomes, directions, frequencies, chart types, sectors, roles) and
 the names of the fields a history compares. Reports and charts use them; the records themselves, and the JSON
-lines and CSV exports, keep the codes."""
+lines and CSV exports, keep the codes. The English is here; the Danish is in the gettext catalogue
+``locale/da/LC_MESSAGES/labels.po``, whose context for a value is its kind and for a field "field <name>"."""
 
 from __future__ import annotations
 
 import re
+
+from pdsa_engine.catalogues import strict_translations
 
 LANGUAGES = ("en", "da")
 
@@ -15,145 +18,127 @@ def language_of(language: str | None) -> str:
     return "da" if language == "da" else "en"
 
 
-# code → (English, Danish), per kind of value.
-VALUES: dict[str, dict[str, tuple[str, str]]] = {
+# code → its English word, per kind of value; the Danish is in locale/da/LC_MESSAGES/labels.po (context: the kind).
+VALUES: dict[str, dict[str, str]] = {
     "status": {  # of a project and of a sign-off
-        "draft": ("draft", "kladde"), "charter_submitted": ("charter submitted", "kommissorium indsendt"),
-        "active": ("active", "aktiv"), "closed": ("closed", "afsluttet"),
-        "requested": ("requested", "anmodet"), "approved": ("approved", "godkendt"),
-        "changes_requested": ("changes requested", "ændringer ønsket"), "declined": ("declined", "afvist"),
-        "withdrawn": ("withdrawn", "trukket tilbage"),
+        "draft": "draft", "charter_submitted": "charter submitted",
+        "active": "active", "closed": "closed",
+        "requested": "requested", "approved": "approved",
+        "changes_requested": "changes requested", "declined": "declined",
+        "withdrawn": "withdrawn",
     },
     "phase": {
-        "plan": ("Plan", "Plan"), "do": ("Do", "Do"), "study": ("Study", "Study"),
-        "closed": ("closed", "afsluttet"), "cancelled": ("cancelled", "annulleret"),
+        "plan": "Plan", "do": "Do", "study": "Study",
+        "closed": "closed", "cancelled": "cancelled",
     },
-    "decision": {"adopt": ("adopt", "indfør"), "adapt": ("adapt", "tilpas"), "abandon": ("abandon", "opgiv")},
-    "outcome": {"sustained": ("sustained", "fastholdt"), "spread": ("spread", "spredt"),
-                "stopped": ("stopped", "stoppet")},
+    "decision": {"adopt": "adopt", "adapt": "adapt", "abandon": "abandon"},
+    "outcome": {"sustained": "sustained", "spread": "spread",
+                "stopped": "stopped"},
     "kind": {  # of a measure, a driver, a meeting and a sign-off
-        "outcome": ("outcome measure", "resultatmål"), "process": ("process measure", "procesmål"),
-        "balancing": ("balancing measure", "balancemål"),
-        "primary": ("primary driver", "primær driver"), "secondary": ("secondary driver", "sekundær driver"),
-        "change_idea": ("change idea", "forandringsidé"),
-        "startup": ("start-up meeting", "opstartsmøde"), "coaching": ("coaching", "coaching"),
-        "poster": ("poster presentation", "posterpræsentation"),
-        "charter": ("charter", "kommissorium"), "scale_up": ("scale-up", "opskalering"),
-        "closure": ("closure", "afslutning"),
+        "outcome": "outcome measure", "process": "process measure",
+        "balancing": "balancing measure",
+        "primary": "primary driver", "secondary": "secondary driver",
+        "change_idea": "change idea",
+        "startup": "start-up meeting", "coaching": "coaching",
+        "poster": "poster presentation",
+        "charter": "charter", "scale_up": "scale-up",
+        "closure": "closure",
         # of a message the reminders send
-        "signoff_requested": ("request for a sign-off", "anmodning om godkendelse"),
-        "signoff_reminder": ("reminder of a sign-off", "påmindelse om godkendelse"),
-        "signoff_escalation": ("escalation of a waiting sign-off", "eskalering af en ventende godkendelse"),
-        "signoff_decided": ("notice of a decided sign-off", "besked om en afgjort godkendelse"),
-        "cycle_overdue": ("reminder of an overdue cycle", "påmindelse om en forsinket cyklus"),
-        "startup_meeting_missing": ("reminder of the start-up meeting", "påmindelse om opstartsmødet"),
-        "coaching_gap": ("reminder of coaching", "påmindelse om coaching"),
-        "progress_stale": ("reminder to score progress", "påmindelse om at score fremdriften"),
-        "data_missing": ("reminder of missing data", "påmindelse om manglende data"),
-        "poster_invitation": ("invitation to the poster presentation", "invitation til posterpræsentationen"),
-        "followup": ("follow-up", "opfølgning"),
-        "sponsor_digest": ("sponsor's weekly digest", "sponsorens ugentlige overblik"),
-        "coach_digest": ("coach's weekly digest", "coachens ugentlige overblik"),
-        "administrator_digest": ("administrator's weekly digest", "administratorens ugentlige overblik"),
-        "auditor_checkpoint": ("auditor's weekly checkpoint", "revisorens ugentlige kontrolpunkt"),
+        "signoff_requested": "request for a sign-off",
+        "signoff_reminder": "reminder of a sign-off",
+        "signoff_escalation": "escalation of a waiting sign-off",
+        "signoff_decided": "notice of a decided sign-off",
+        "cycle_overdue": "reminder of an overdue cycle",
+        "startup_meeting_missing": "reminder of the start-up meeting",
+        "coaching_gap": "reminder of coaching",
+        "progress_stale": "reminder to score progress",
+        "data_missing": "reminder of missing data",
+        "poster_invitation": "invitation to the poster presentation",
+        "followup": "follow-up",
+        "sponsor_digest": "sponsor's weekly digest",
+        "coach_digest": "coach's weekly digest",
+        "administrator_digest": "administrator's weekly digest",
+        "auditor_checkpoint": "auditor's weekly checkpoint",
     },
     "chart": {
-        "run": ("run chart", "seriediagram"), "i": ("I chart", "I-diagram"), "mr": ("MR chart", "MR-diagram"),
-        "p": ("p chart", "p-diagram"), "pp": ("p′ chart", "p′-diagram"), "u": ("u chart", "u-diagram"),
-        "up": ("u′ chart", "u′-diagram"), "c": ("c chart", "c-diagram"), "g": ("g chart", "g-diagram"),
-        "t": ("t chart", "t-diagram"),
+        "run": "run chart", "i": "I chart", "mr": "MR chart",
+        "p": "p chart", "pp": "p′ chart", "u": "u chart",
+        "up": "u′ chart", "c": "c chart", "g": "g chart",
+        "t": "t chart",
     },
-    "frequency": {"day": ("daily", "dagligt"), "week": ("weekly", "ugentligt"), "month": ("monthly", "månedligt")},
-    "direction": {"up": ("higher is better", "højere er bedre"), "down": ("lower is better", "lavere er bedre")},
-    "sector": {"regional": ("regional", "regional"), "municipal": ("municipal", "kommunal"),
-               "general_practice": ("general practice", "almen praksis")},
-    "role": {"administrator": ("administrator", "administrator"), "participant": ("participant", "deltager"),
-             "sponsor": ("sponsor", "sponsor"), "coach": ("coach", "coach"), "auditor": ("auditor", "revisor")},
-    "language": {"da": ("Danish", "dansk"), "en": ("English", "engelsk")},
-    "module": {"kickoff": ("kick-off", "kick-off"), "1": ("module 1", "modul 1"), "2": ("module 2", "modul 2"),
-               "3": ("module 3", "modul 3"), "4": ("module 4", "modul 4"), "5": ("module 5", "modul 5"),
-               "poster": ("poster presentation", "posterpræsentation")},
-    "yes_no": {"True": ("yes", "ja"), "False": ("no", "nej")},
+    "frequency": {"day": "daily", "week": "weekly", "month": "monthly"},
+    "direction": {"up": "higher is better", "down": "lower is better"},
+    "sector": {"regional": "regional", "municipal": "municipal",
+               "general_practice": "general practice"},
+    "role": {"administrator": "administrator", "participant": "participant",
+             "sponsor": "sponsor", "coach": "coach", "auditor": "auditor"},
+    "language": {"da": "Danish", "en": "English"},
+    "module": {"kickoff": "kick-off", "1": "module 1", "2": "module 2",
+               "3": "module 3", "4": "module 4", "5": "module 5",
+               "poster": "poster presentation"},
+    "yes_no": {"True": "yes", "False": "no"},
     "delivery": {  # of a message in the outbox
-        "queued": ("queued", "i kø"), "sending": ("sending", "sendes"), "sent": ("sent", "sendt"),
-        "deferred": ("deferred", "udsat"), "failed": ("failed", "mislykket"), "dropped": ("dropped", "opgivet"),
+        "queued": "queued", "sending": "sending", "sent": "sent",
+        "deferred": "deferred", "failed": "failed", "dropped": "dropped",
     },
-    "weekday": {"mon": ("Monday", "mandag"), "tue": ("Tuesday", "tirsdag"), "wed": ("Wednesday", "onsdag"),
-                "thu": ("Thursday", "torsdag"), "fri": ("Friday", "fredag"), "sat": ("Saturday", "lørdag"),
-                "sun": ("Sunday", "søndag")},
+    "weekday": {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday",
+                "thu": "Thursday", "fri": "Friday", "sat": "Saturday",
+                "sun": "Sunday"},
     "rule": {  # of an SPC signal
-        "outside_limits": ("outside the limits", "uden for kontrolgrænserne"),
-        "anhoej_longest_run": ("long run", "lang serie"), "anhoej_crossings": ("few crossings", "få kryds"),
-        "mdc_two_of_three": ("2 of 3 beyond 2σ", "2 af 3 uden for 2σ"), "mdc_shift": ("shift", "niveauskift"),
-        "mdc_trend": ("trend", "trend"),
+        "outside_limits": "outside the limits",
+        "anhoej_longest_run": "long run", "anhoej_crossings": "few crossings",
+        "mdc_two_of_three": "2 of 3 beyond 2σ", "mdc_shift": "shift",
+        "mdc_trend": "trend",
     },
-    "signal": {"improvement": ("improvement", "forbedring"), "concern": ("concern", "forværring"),
-               "neutral": ("neutral", "neutral")},
+    "signal": {"improvement": "improvement", "concern": "concern",
+               "neutral": "neutral"},
 }
 
 # The fields whose values are codes, by the last part of their path, and the kind of code each holds.
 CODED_FIELDS: dict[str, str] = {
     "status": "status", "phase": "phase", "cancelled_in": "phase", "decision": "decision", "outcome": "outcome",
-    "in_phase": "phase", "kind": "kind", "chart": "chart", "frequency": "frequency", "direction": "direction", "sector": "sector",
-    "role": "role", "roles": "role", "language": "language", "module": "module",
+    "in_phase": "phase", "kind": "kind", "chart": "chart", "frequency": "frequency", "direction": "direction",
+    "sector": "sector", "role": "role", "roles": "role", "language": "language", "module": "module",
     "cancelled": "yes_no", "closed": "yes_no", "charter_changed_since_approval": "yes_no",
     "sponsor_attended": "yes_no", "decided_by_mailed_link": "yes_no",
 }
 
-# The parts of a field's path (audit/state.py flattens a state into "measures.<id>.direction" and the like).
-FIELDS: dict[str, tuple[str, str]] = {
-    "acted": ("Act", "Act"), "act": ("Act", "Act"), "next_steps": ("next steps", "næste skridt"),
-    "aim": ("aim", "mål"), "achieve_by": ("by", "senest"), "how_much": ("how much", "hvor meget"),
-    "what": ("what", "hvad"), "as_of": ("as of", "pr."), "at": ("at", "tidspunkt"), "by": ("by", "af"), "attendees": ("attendees", "deltagere"),
-    "baseline": ("baseline", "baseline"), "cancellation": ("cancellation", "annullering"),
-    "cancellation_reason": ("reason for cancelling", "begrundelse for annullering"),
-    "cancelled": ("cancelled", "annulleret"), "cancelled_in": ("cancelled in the phase", "annulleret i fasen"),
-    "change_idea": ("change idea", "forandringsidé"), "change_idea_id": ("change idea", "forandringsidé"),
-    "chart": ("chart", "diagramtype"), "charter_changed_since_approval": (
-        "charter changed since approval", "kommissorium ændret siden godkendelsen"),
-    "children": ("under it", "under den"), "closed": ("closed", "lukket"), "coach": ("coach", "coach"),
-    "coach_id": ("coach", "coach"), "cohort_id": ("cohort", "hold"), "cohort_start": ("cohort start", "holdstart"),
-    "comment": ("comment", "kommentar"), "continues": ("continues the cycle", "fortsætter cyklussen"),
-    "corrections": ("corrections", "rettelser"), "cycle_id": ("cycle", "cyklus"),
-    "cycle_records": ("PDSA cycles", "PDSA-cyklusser"), "cycles": ("PDSA cycles", "PDSA-cyklusser"),
-    "data": ("data", "data"), "data_plan": ("data collection plan", "dataindsamlingsplan"), "date": ("date", "dato"),
-    "decided_at": ("decided at", "afgjort"), "decided_on_project_version": ("decided on version", "afgjort på version"),
-    "decided_on_version": ("decided on version", "afgjort på version"), "decision": ("decision", "beslutning"),
-    "decided_by_mailed_link": ("decided through the mailed link", "afgjort via linket i mailen"),
-    "definition": ("operational definition", "operationel definition"), "diagram": ("driver diagram", "driverdiagram"),
-    "direction": ("direction", "retning"), "do": ("Do", "Do"), "done": ("Do", "Do"),
-    "driver_diagram": ("driver diagram", "driverdiagram"), "email": ("e-mail", "e-mail"), "end": ("end", "slut"),
-    "enrolments": ("enrolments", "optagelser"), "findings": ("findings", "fund"),
-    "first_administrator_id": ("first administrator", "første administrator"), "frequency": ("frequency", "frekvens"),
-    "group_id": ("group", "gruppe"), "groups": ("sparring groups", "sparringsgrupper"), "how": ("how", "hvordan"),
-    "id": ("id", "id"), "in_phase": ("in the phase", "i fasen"), "kind": ("kind", "type"), "language": ("language", "sprog"),
-    "last_activity": ("last activity", "seneste aktivitet"), "measure_id": ("measure", "måling"),
-    "measure_ids": ("measures", "målinger"), "measures": ("measures", "målinger"), "meeting_id": ("meeting", "møde"),
-    "meetings": ("meetings", "møder"), "members": ("members", "medlemmer"), "n": ("denominator (n)", "nævner (n)"),
-    "name": ("name", "navn"), "node_id": ("node", "knude"), "nodes": ("nodes", "knuder"), "objective": ("objective", "formål"),
-    "observations": ("observations", "observationer"), "on": ("date", "dato"),
-    "organisation": ("organisation", "organisation"), "outcome": ("outcome", "udfald"),
-    "parent_id": ("under", "under"), "participant": ("participant", "deltager"),
-    "participant_id": ("participant", "deltager"), "pending": ("pending sign-offs", "ventende godkendelser"),
-    "period": ("period", "periode"), "person_id": ("person", "person"), "phase": ("phase", "fase"),
-    "phases": ("chart phases", "diagramfaser"), "plan": ("Plan", "Plan"), "planned": ("Plan", "Plan"),
-    "points": ("data points", "datapunkter"), "predictions": ("predictions", "forudsigelser"),
-    "problem": ("problem statement", "problemformulering"), "problems": ("problems", "problemer"),
-    "progress": ("progress", "fremdrift"), "project_id": ("project", "projekt"), "projects": ("projects", "projekter"),
-    "questions": ("questions", "spørgsmål"), "quotas": ("seats", "pladser"), "reason": ("reason", "begrundelse"),
-    "region": ("region", "region"), "role": ("role", "rolle"),
-    "requested_at": ("requested at", "anmodet"), "requested_by": ("requested by", "anmodet af"),
-    "requested_on_project_version": ("requested on version", "anmodet på version"),
-    "requested_on_version": ("requested on version", "anmodet på version"), "roles": ("roles", "roller"),
-    "scaled_up": ("scaled up", "opskaleret"), "schedule": ("schedule", "tidsplan"), "score": ("score", "score"),
-    "sector": ("sector", "sektor"), "signoff_id": ("sign-off", "godkendelse"), "signoff_ids": ("sign-offs", "godkendelser"),
-    "signoff_records": ("sign-offs", "godkendelser"), "signoffs": ("sign-offs", "godkendelser"),
-    "sponsor": ("sponsor", "sponsor"), "sponsor_attended": ("sponsor attended", "sponsor deltog"),
-    "sponsor_id": ("sponsor", "sponsor"), "start": ("start", "start"), "status": ("status", "status"),
-    "studied": ("Study", "Study"), "study": ("Study", "Study"), "target": ("target", "målværdi"),
-    "text": ("text", "tekst"), "title": ("title", "titel"), "unit": ("unit", "enhed"), "value": ("value", "værdi"),
-    "version": ("version", "version"), "where": ("where", "hvor"), "who": ("who", "hvem"),
-    "withdrawal_reason": ("reason for withdrawal", "begrundelse for udmeldelse"),
+# The parts of a field's path (audit/state.py flattens a state into "measures.<id>.direction" and the like), in
+# English; one English word may be two in Danish ("by": "senest" of an aim, "af" of a person), so each part is
+# translated in a context of its own.
+FIELDS: dict[str, str] = {
+    "acted": "Act", "act": "Act", "next_steps": "next steps", "aim": "aim", "achieve_by": "by", "how_much": "how much",
+    "what": "what", "as_of": "as of", "at": "at", "by": "by", "attendees": "attendees", "baseline": "baseline",
+    "cancellation": "cancellation", "cancellation_reason": "reason for cancelling", "cancelled": "cancelled",
+    "cancelled_in": "cancelled in the phase", "change_idea": "change idea", "change_idea_id": "change idea",
+    "chart": "chart", "charter_changed_since_approval": "charter changed since approval", "children": "under it",
+    "closed": "closed", "coach": "coach", "coach_id": "coach", "cohort_id": "cohort", "cohort_start": "cohort start",
+    "comment": "comment", "continues": "continues the cycle", "corrections": "corrections", "cycle_id": "cycle",
+    "cycle_records": "PDSA cycles", "cycles": "PDSA cycles", "data": "data", "data_plan": "data collection plan",
+    "date": "date", "decided_at": "decided at", "decided_on_project_version": "decided on version",
+    "decided_on_version": "decided on version", "decision": "decision",
+    "decided_by_mailed_link": "decided through the mailed link", "definition": "operational definition",
+    "diagram": "driver diagram", "direction": "direction", "do": "Do", "done": "Do",
+    "driver_diagram": "driver diagram", "email": "e-mail", "end": "end", "enrolments": "enrolments",
+    "findings": "findings", "first_administrator_id": "first administrator", "frequency": "frequency",
+    "group_id": "group", "groups": "sparring groups", "how": "how", "id": "id", "in_phase": "in the phase",
+    "kind": "kind", "language": "language", "last_activity": "last activity", "measure_id": "measure",
+    "measure_ids": "measures", "measures": "measures", "meeting_id": "meeting", "meetings": "meetings",
+    "members": "members", "n": "denominator (n)", "name": "name", "node_id": "node", "nodes": "nodes",
+    "objective": "objective", "observations": "observations", "on": "date", "organisation": "organisation",
+    "outcome": "outcome", "parent_id": "under", "participant": "participant", "participant_id": "participant",
+    "pending": "pending sign-offs", "period": "period", "person_id": "person", "phase": "phase",
+    "phases": "chart phases", "plan": "Plan", "planned": "Plan", "points": "data points", "predictions": "predictions",
+    "problem": "problem statement", "problems": "problems", "progress": "progress", "project_id": "project",
+    "projects": "projects", "questions": "questions", "quotas": "seats", "reason": "reason", "region": "region",
+    "role": "role", "requested_at": "requested at", "requested_by": "requested by",
+    "requested_on_project_version": "requested on version", "requested_on_version": "requested on version",
+    "roles": "roles", "scaled_up": "scaled up", "schedule": "schedule", "score": "score", "sector": "sector",
+    "signoff_id": "sign-off", "signoff_ids": "sign-offs", "signoff_records": "sign-offs", "signoffs": "sign-offs",
+    "sponsor": "sponsor", "sponsor_attended": "sponsor attended", "sponsor_id": "sponsor", "start": "start",
+    "status": "status", "studied": "Study", "study": "Study", "target": "target", "text": "text", "title": "title",
+    "unit": "unit", "value": "value", "version": "version", "where": "where", "who": "who",
+    "withdrawal_reason": "reason for withdrawal",
 }
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -163,8 +148,10 @@ SEPARATOR = " › "
 
 def word(code: str, kind: str, language: str | None) -> str:
     """The word for a coded value of a kind (see VALUES); an unknown code is shown as it is."""
-    words = VALUES.get(kind, {}).get(code)
-    return code if words is None else words[LANGUAGES.index(language_of(language))]
+    english = VALUES.get(kind, {}).get(code)
+    if english is None:
+        return code
+    return strict_translations("labels", language_of(language)).pgettext(kind, english)
 
 
 def field_value(path: str, value: str, language: str | None) -> str:
@@ -178,7 +165,7 @@ def field_value(path: str, value: str, language: str | None) -> str:
 
 def field_label(path: str, language: str | None) -> str:
     """A field's path in words: "measures.<id>.direction" is "Measures › 1a2b3c4d… › direction"."""
-    index = LANGUAGES.index(language_of(language))
+    words = strict_translations("labels", language_of(language))
     parts = path.split(".")
     shown = []
     for position, part in enumerate(parts):
@@ -189,7 +176,7 @@ def field_label(path: str, language: str | None) -> str:
             region, sector = part.rsplit(" / ", 1)
             shown.append(f"{region} / {word(sector, 'sector', language)}")
         elif part in FIELDS:
-            shown.append(FIELDS[part][index])
+            shown.append(words.pgettext(f"field {part}", FIELDS[part]))
         else:
             shown.append(_UUID.sub(lambda found: found[0][:8] + "…", part))
     text = SEPARATOR.join(shown)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_engine.audit.state import flatten
+from pdsa_engine.catalogues import strict_translations
 from pdsa_engine.clock import LOCAL_ZONE
 from pdsa_engine.labels import field_label, field_value, language_of, word
 from pdsa_engine.views import jsonable
@@ -31,35 +32,20 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Only such tokens may break anywhere in the report; words never break inside themselves.
 _TOKEN = re.compile(r"(?=\S*[\d_.:@/+-])\S{21,}")
 
-LABELS = {
-    "en": {
-        "title": "Audit report", "project": "Project", "exported": "Exported", "by": "by", "verification": "Verification",
-        "holds": "The stored history holds", "broken": "The stored history is BROKEN", "events": "events",
-        "up_to": "up to position", "head": "chain head", "seals": "seals checked with the audit key",
-        "no_seals": "seals not checked (no private key on this machine)", "checkpoint": "Checkpoint",
-        "timeline": "Timeline", "when": "When", "who": "Who", "what": "What", "reason": "Reason",
-        "changes": "Changes", "signoffs": "State at each sign-off", "no_signoffs": "No sign-off was requested.",
-        "requested": "requested", "decided": "decided", "undecided": "not decided: the state it was requested on",
-        "status": "Status", "aim": "Aim", "measures": "Measures", "drivers": "Driver diagram", "cycles": "PDSA cycles",
-        "meetings": "Meetings", "all_fields": "Every field", "since_request": "Changed between request and decision",
-        "since": "Changed since", "nothing": "nothing", "points": "data points", "version": "version",
-        "participant": "Participant", "sponsor": "Sponsor", "coach": "Coach", "comment": "Comment",
-        "first_break": "first break at position",
-    },
-    "da": {
-        "title": "Revisionsrapport", "project": "Projekt", "exported": "Eksporteret", "by": "af",
-        "verification": "Verifikation", "holds": "Den gemte historik holder", "broken": "Den gemte historik er BRUDT",
-        "events": "hændelser", "up_to": "til og med position", "head": "kædens hoved",
-        "seals": "segl kontrolleret med revisionsnøglen", "no_seals": "segl ikke kontrolleret (ingen privat nøgle)",
-        "checkpoint": "Kontrolpunkt", "timeline": "Tidslinje", "when": "Hvornår", "who": "Hvem", "what": "Hvad",
-        "reason": "Begrundelse", "changes": "Ændringer", "signoffs": "Tilstanden ved hver godkendelse",
-        "no_signoffs": "Der blev ikke anmodet om godkendelse.", "requested": "anmodet", "decided": "afgjort",
-        "undecided": "ikke afgjort: tilstanden da der blev anmodet", "status": "Status", "aim": "Mål",
-        "measures": "Målinger", "drivers": "Driverdiagram", "cycles": "PDSA-cyklusser", "meetings": "Møder",
-        "all_fields": "Alle felter", "since_request": "Ændret mellem anmodning og afgørelse", "since": "Ændret siden",
-        "nothing": "intet", "points": "datapunkter", "version": "version", "participant": "Deltager",
-        "sponsor": "Sponsor", "coach": "Coach", "comment": "Kommentar", "first_break": "første brud ved position",
-    },
+# The report's headings in English; their Danish is in locale/da/LC_MESSAGES/audit.po (context "report").
+HEADINGS = {
+    "title": "Audit report", "project": "Project", "exported": "Exported", "by": "by", "verification": "Verification",
+    "holds": "The stored history holds", "broken": "The stored history is BROKEN", "events": "events",
+    "up_to": "up to position", "head": "chain head", "seals": "seals checked with the audit key",
+    "no_seals": "seals not checked (no private key on this machine)", "checkpoint": "Checkpoint",
+    "timeline": "Timeline", "when": "When", "who": "Who", "what": "What", "reason": "Reason",
+    "changes": "Changes", "signoffs": "State at each sign-off", "no_signoffs": "No sign-off was requested.",
+    "requested": "requested", "decided": "decided", "undecided": "not decided: the state it was requested on",
+    "status": "Status", "aim": "Aim", "measures": "Measures", "drivers": "Driver diagram", "cycles": "PDSA cycles",
+    "meetings": "Meetings", "all_fields": "Every field", "since_request": "Changed between request and decision",
+    "since": "Changed since", "nothing": "nothing", "points": "data points", "version": "version",
+    "participant": "Participant", "sponsor": "Sponsor", "coach": "Coach", "comment": "Comment",
+    "first_break": "first break at position",
 }
 
 
@@ -102,7 +88,9 @@ def html_report(report: dict[str, Any], language: str) -> str:
     environment.filters["word"] = lambda code, kind: "—" if code is None else word(str(code), kind, language)
     environment.tests["token"] = lambda value: value is not None and bool(_TOKEN.search(str(value)))
     template = environment.get_template("audit/export.html")
-    return template.render(**jsonable(report), t=LABELS[language], language=language)
+    words = strict_translations("audit", language)
+    headings = {key: words.pgettext("report", english) for key, english in HEADINGS.items()}
+    return template.render(**jsonable(report), t=headings, language=language)
 
 
 def write_atomically(path: Path, text: str) -> Path:

@@ -26,7 +26,8 @@ from matplotlib.dates import date2num  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from pdsa_engine.labels import LANGUAGES, VALUES, language_of, word  # noqa: E402
+from pdsa_engine.catalogues import strict_translations  # noqa: E402
+from pdsa_engine.labels import language_of, word  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "pdsa-engine"  # the same series gives the same SVG
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable, readable by screen readers
@@ -39,20 +40,16 @@ DECISION_COLOURS = {"adopt": "#2a9d8f", "adapt": "#e9c46a", "abandon": "#8d99ae"
 PERCENT_CHARTS = ("p", "pp")  # proportions, shown as percentages
 MAX_TICKS = 13
 
-# (English, Danish)
-TEXT: dict[str, tuple[str, str]] = {
-    "data": ("data", "data"), "centre": ("centre line", "centerlinje"), "limits": ("control limits", "kontrolgrænser"),
-    "target": ("target", "målværdi"), "test": ("PDSA test", "PDSA-test"),
-    "cancelled_test": ("PDSA test, cancelled", "PDSA-test, annulleret"), "cancelled": ("cancelled", "annulleret"),
-    "better_up": ("better ↑", "bedre ↑"), "better_down": ("better ↓", "bedre ↓"),
-    "no_data": ("No data yet", "Ingen data endnu"),
-    "day": ("Day", "Dag"), "week": ("Week", "Uge"), "month": ("Month", "Måned"), "week_number": ("week", "uge"),
+# A chart's words in English; their Danish is in locale/da/LC_MESSAGES/labels.po (context "chart").
+TEXT: dict[str, str] = {
+    "data": "data", "centre": "centre line", "limits": "control limits", "target": "target", "test": "PDSA test",
+    "cancelled_test": "PDSA test, cancelled", "cancelled": "cancelled", "better_up": "better ↑",
+    "better_down": "better ↓", "no_data": "No data yet", "day": "Day", "week": "Week", "month": "Month",
+    "week_number": "week",
 }
-RULE_LABELS, SIGNAL_KINDS = VALUES["rule"], VALUES["signal"]
-Y_LABELS: dict[str, tuple[str, str]] = {
-    "p": ("Proportion", "Andel"), "pp": ("Proportion", "Andel"), "u": ("Rate", "Rate"), "up": ("Rate", "Rate"),
-    "c": ("Count", "Antal"), "g": ("Cases between events", "Tilfælde mellem hændelser"),
-    "t": ("Time between events", "Tid mellem hændelser"),
+Y_LABELS: dict[str, str] = {  # by chart; any other is labelled "Value"
+    "p": "Proportion", "pp": "Proportion", "u": "Rate", "up": "Rate", "c": "Count", "g": "Cases between events",
+    "t": "Time between events",
 }
 
 
@@ -96,7 +93,7 @@ def draw(series: dict[str, Any], language: str | None = "en") -> Figure:
         axes.annotate(say("better_up" if direction == "up" else "better_down"), xy=(1.0, 1.02),
                       xycoords="axes fraction", ha="right", fontsize=8, color=LINES)
     axes.set_xlabel(say(frequency) if frequency in ("day", "week", "month") else "", fontsize=8, color=LINES)
-    axes.set_ylabel(unit or (say.pick(Y_LABELS[spc["chart"]]) if spc["chart"] in Y_LABELS else say.value_word),
+    axes.set_ylabel(unit or say.text(Y_LABELS.get(spc["chart"], "Value")),
                     fontsize=8, color=LINES)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: say.number(value, percent)))
     positions, labels = period_ticks(x, frequency, say.language)
@@ -184,14 +181,13 @@ class _Words:
 
     def __init__(self, language: str | None) -> None:
         self.language = language_of(language)
-        self.index = LANGUAGES.index(self.language)
-        self.value_word = ("Value", "Værdi")[self.index]
+        self._catalogue = strict_translations("labels", self.language)
 
     def __call__(self, key: str) -> str:
-        return TEXT[key][self.index]
+        return self.text(TEXT[key])
 
-    def pick(self, words: tuple[str, str]) -> str:
-        return words[self.index]
+    def text(self, english: str) -> str:
+        return self._catalogue.pgettext("chart", english)
 
     def number(self, value: float, percent: bool = False, digits: int | None = None) -> str:
         """42 % (Danish) or 42% (English) for a proportion; otherwise a decimal comma in Danish."""
@@ -236,8 +232,7 @@ def _signals(axes: Any, x: list[date], y: list[float | None], spc: dict[str, Any
         last = indices[-1] if indices else None
         if last is not None and last not in marked:
             marked.add(last)
-            rule = say.pick(RULE_LABELS[signal["rule"]]) if signal["rule"] in RULE_LABELS else signal["rule"]
-            kind = say.pick(SIGNAL_KINDS[signal["kind"]]) if signal["kind"] in SIGNAL_KINDS else signal["kind"]
+            rule, kind = word(signal["rule"], "rule", say.language), word(signal["kind"], "signal", say.language)
             axes.annotate(f"{rule} ({kind})", xy=(x[last], y[last]), xytext=(4, 8), textcoords="offset points",
                           fontsize=7, color=colour, bbox=LABEL_BOX, zorder=5)
 

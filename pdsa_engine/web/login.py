@@ -17,11 +17,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from pdsa_engine.aggregates.person import Person
+from pdsa_engine.catalogues import translations
 from pdsa_engine.errors import NotFound
 from pdsa_engine.notifications.settings import MailSettings
 from pdsa_engine.web.auth import LINK_VALID, SESSION_MOST
 from pdsa_engine.web.errors import TooManyRequests
-from pdsa_engine.web.i18n import translations
 from pdsa_engine.web.identity import CSRF_FIELD, SESSION_COOKIE, check_csrf, viewer, web_of
 from pdsa_engine.web.pages_base import environment, render, set_cookie
 

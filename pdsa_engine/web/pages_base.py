@@ -12,9 +12,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from pdsa_engine.catalogues import translations
 from pdsa_engine.labels import field_label, field_value, word
 from pdsa_engine.notifications.i18n import Words
-from pdsa_engine.web.i18n import translations
 from pdsa_engine.web.identity import BROWSER_COOKIE, csrf_token, language, viewer, web_of
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"

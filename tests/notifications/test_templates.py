@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
+from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from pdsa_engine.catalogues import catalogue_path
 from pdsa_engine.notifications.compose import TEMPLATES, render
-from pdsa_engine.notifications.danish import DANISH
 from pdsa_engine.notifications.rules import Kind
 from tests.notifications.samples import SAMPLES, sample_contents
+
+
+def _danish() -> dict[str, str | tuple[str, ...]]:
+    """The mail catalogue, English → Danish (a plural found by its singular, with its Danish forms)."""
+    with catalogue_path("mail").open("rb") as po:
+        return {(m.id[0] if isinstance(m.id, tuple) else m.id): m.string for m in read_po(po) if m.id}
+
+
+DANISH = _danish()
 
 
 def _messages_in_templates() -> set[str]:
@@ -37,6 +47,7 @@ def test_every_text_of_the_templates_has_its_danish_and_the_catalogue_holds_noth
 def test_a_plural_has_both_danish_forms_and_a_placeholder_survives_translation():
     for english, danish in DANISH.items():
         forms = danish if isinstance(danish, tuple) else (danish,)
+        assert all(forms), f"no Danish for {english!r}"
         for form in forms:
             assert set(re.findall(r"%\((\w+)\)s", form)) == set(re.findall(r"%\((\w+)\)s", english)), english
 

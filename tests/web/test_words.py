@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from pdsa_engine.web.i18n import catalogue_path
+from pdsa_engine.catalogues import catalogue_path
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("templates/web/**.html", "jinja2"), ("templates/web/**.txt", "jinja2"), ("pdsa_engine/web/**.py", "python")]
