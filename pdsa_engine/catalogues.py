@@ -5,7 +5,8 @@ and the templates, and ``pdsa_engine/locale/da/LC_MESSAGES/<domain>.po`` holds i
 - ``mail``: the reminders' and digests' templates;
 - ``audit``: each event's sentence (its context is the event), the words for coded values in a sentence and the
   audit report's headings;
-- ``labels``: the words for coded values (the context is the kind of code), the names of fields and a chart's words.
+- ``labels``: the words for coded values (the context is the kind of code), the names of fields and a chart's words;
+- ``rules``: the rules input can break, as error pages say them (see input_rules.py).
 
 The catalogues are read once a process, when first asked for; nothing compiled is kept in the tree.
 """
@@ -22,7 +23,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LOCALE = Path(__file__).resolve().parent / "locale"
-DOMAINS = ("web", "mail", "audit", "labels")
+DOMAINS = ("web", "mail", "audit", "labels", "rules")
 
 
 class MissingTranslation(LookupError):

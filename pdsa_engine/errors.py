@@ -19,6 +19,8 @@ Whatever is raised, nothing has been stored: commands save only after every chec
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 
 class PdsaError(Exception):
     """Base of the engine's own errors."""
@@ -39,9 +41,18 @@ class InvalidInput(PdsaError):
     exit_code = 2
     code = "invalid_input"
 
-    def __init__(self, field: str, rule: str) -> None:
+    def __init__(self, field: str, rule: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(f"{field}: {rule}", field=field)
         self.rule = rule
+        # Each broken rule on its own, with the values its sentence was made of, for a reader of another
+        # language (see input_rules.py); empty when the message is the one rule.
+        self.problems = problems or (Problem(field, rule, {}),)
+
+
+class Problem(NamedTuple):
+    field: str
+    rule: str  # in English, as the message says it
+    values: dict[str, Any]  # what was put into the rule's sentence ({max_length}, {low}, …)
 
 
 class PatientIdentifierFound(InvalidInput):

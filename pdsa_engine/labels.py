@@ -139,6 +139,22 @@ FIELDS: dict[str, str] = {
     "status": "status", "studied": "Study", "study": "Study", "target": "target", "text": "text", "title": "title",
     "unit": "unit", "value": "value", "version": "version", "where": "where", "who": "who",
     "withdrawal_reason": "reason for withdrawal",
+    # the fields of a message in the outbox
+    "about": "about", "attempts": "attempts", "claimed_until": "being sent until", "first_try": "first try",
+    "key": "key", "last_error": "last error", "message_id": "Message-ID", "next_try": "next try",
+    "queued_at": "queued at", "recipient_id": "recipient", "sha256": "SHA-256",
+    # the fields of the commands, as error pages name them
+    "attendee": "attendee", "coaching_gap": "days between coaching sessions", "cohort": "cohort", "cycle": "cycle",
+    "digest": "weekly digest", "digest_day": "digest day", "digest_hour": "digest hour", "enabled": "on",
+    "escalate_after": "escalate after (days)", "exclude": "excluded points", "freeze": "baseline points",
+    "from": "from", "measure": "measure", "member": "member", "module": "module",
+    "mr_screening": "moving-range screening", "node": "node", "overdue_after": "overdue after (days)", "part": "phase",
+    "person": "person", "prediction": "predictions", "primary": "primary driver",
+    "progress_stale": "days without a progress score", "project": "project", "project_version": "project version",
+    "question": "questions", "rows": "rows", "rules": "rules", "seats": "seats", "secondary": "secondary driver",
+    "signoff": "sign-off", "signoff_after": "remind of a sign-off after (days)",
+    "signoff_every": "remind again every (days)", "study_overdue_after": "Study overdue after (days)",
+    "under": "under", "values": "values",
 }
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

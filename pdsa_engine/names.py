@@ -6,8 +6,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from pdsa_engine.aggregates.person import Person
+from pdsa_engine.aggregates.values import SYSTEM_ACTOR
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.errors import NotFound
+
+# What the engine's own acts (the reminders, the digests) are shown as done by: no person, so a name in no language.
+SYSTEM_NAME = "pdsa-engine"
 
 
 class PersonNames:
@@ -22,6 +26,8 @@ class PersonNames:
             key = person_id if isinstance(person_id, UUID) else UUID(person_id)
         except ValueError:
             return str(person_id)
+        if key == SYSTEM_ACTOR.person_id:
+            return SYSTEM_NAME
         if key not in self._names:
             try:
                 self._names[key] = self.app.load(Person, key).name

@@ -62,8 +62,8 @@ class CycleLedger(Mapping[UUID, CycleRef]):
         if continues is None:
             concluded = [ref for ref in on_idea if ref.decision is not None]
             if concluded and concluded[-1].decision is Decision.ADAPT:
-                raise Refused(f"cycle {concluded[-1].cycle_id} on this change idea was adapted: plan the next one "
-                               "with --continues")
+                raise Refused(f"cycle {concluded[-1].cycle_id} on this change idea was adapted: the next cycle on "
+                              "it continues it", field="continues")
             return
         previous = self.find(continues)
         require(previous.change_idea_id == change_idea_id, "a cycle continues a cycle on the same change idea")

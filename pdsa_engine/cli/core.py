@@ -215,7 +215,10 @@ def print_json(data: Any) -> None:
 
 
 def report_error(error: PdsaError, as_json: bool) -> None:
-    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    message = error.message
+    if error.field and not message.startswith(f"{error.field}: "):
+        message += f" (--{error.field.replace('_', '-')})"  # a rule's refusal that names the option to give
+    err.print(f"[bold red]error:[/] {escape(message)}")
     if as_json:
         print_json({"error": error.as_dict()})
 

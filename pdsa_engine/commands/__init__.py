@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from pdsa_engine.errors import InvalidInput, PatientIdentifierFound
+from pdsa_engine.errors import InvalidInput, PatientIdentifierFound, Problem
 
 if TYPE_CHECKING:  # pydantic is imported by the models themselves: `pdsa --help` and parse_id go without it
     from pydantic import BaseModel, ValidationError
@@ -45,7 +45,8 @@ def invalid_input_from(invalid: ValidationError) -> InvalidInput:
         f"{_field_name(e['loc'])}: {e['msg']}" if i else e["msg"] for i, e in enumerate(errors)
     )
     error_class = PatientIdentifierFound if first["type"] == "patient_identifier" else InvalidInput
-    return error_class(field, rules)
+    problems = tuple(Problem(_field_name(e["loc"]), e["msg"], dict(e.get("ctx") or {})) for e in errors)
+    return error_class(field, rules, problems)
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:

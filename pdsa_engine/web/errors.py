@@ -25,6 +25,7 @@ from pdsa_engine.errors import (
     NotFound,
     PdsaError,
     PermissionDenied,
+    Problem,
     Refused,
     StaleVersion,
 )
@@ -70,7 +71,8 @@ async def engine_error(request: Request, error: Exception) -> Response:
     elif status == 401:
         return RedirectResponse(f"/login?next={_quoted(request.url.path)}", status_code=303)
     else:
-        response = page_of_error(request, status, error.message, error.field)
+        response = page_of_error(request, status, error.message, error.field,
+                                 error.problems if isinstance(error, InvalidInput) else ())
     if isinstance(error, DatabaseBusy):
         response.headers["Retry-After"] = "1"
     return response
@@ -111,13 +113,22 @@ async def unexpected(request: Request, error: Exception) -> Response:
     return page_of_error(request, 500, message, None)
 
 
-def page_of_error(request: Request, status: int, message: str, field: str | None) -> Response:
+def page_of_error(request: Request, status: int, message: str, field: str | None,
+                  problems: tuple[Problem, ...] = ()) -> Response:
+    """The error as a page; invalid input as each field and the rule it broke, in the reader's words."""
+    from pdsa_engine.input_rules import said
+    from pdsa_engine.labels import field_label
+    from pdsa_engine.web.identity import language
     from pdsa_engine.web.pages_base import render
 
     if field and message.startswith(f"{field}: "):
         message = message[len(field) + 2:]  # the page shows the field itself, in bold
+    reader = language(request)
+    broken = [said(problem, reader) for problem in problems]
+    if field and reader == "da":
+        field = field_label(field, reader)
     return render(request, "error.html", {"status": status, "message": message, "field": field,
-                                          "back": _back(request)}, status=status)
+                                          "problems": broken, "back": _back(request)}, status=status)
 
 
 def _back(request: Request) -> str | None:

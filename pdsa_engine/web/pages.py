@@ -79,7 +79,16 @@ def project_page(request: Request) -> Response:
     reader, found = _seen(request, "project", read)
     project = found["project"]
     runs = reader.person.holds(Role.PARTICIPANT) and str(project["participant"]["id"]) == reader.actor
-    return render(request, "project.html", {**found, "runs": runs, "change_ideas": _change_ideas(project)})
+    return render(request, "project.html", {**found, "runs": runs, "change_ideas": _change_ideas(project),
+                                            "continuable": _continuable(project)})
+
+
+def _continuable(project: dict[str, Any]) -> list[dict[str, Any]]:
+    """The concluded cycles a new one may continue (a ramp): adapted or adopted, and not continued yet by a
+    cycle that went on. After an adapt the next cycle on that idea must continue it, so it comes first."""
+    went_on = {str(c["continues"]) for c in project["cycles"] if c["continues"] and c["phase"] != "cancelled"}
+    found = [c for c in project["cycles"] if c["decision"] in ("adapt", "adopt") and str(c["id"]) not in went_on]
+    return sorted(found, key=lambda c: c["decision"] != "adapt")
 
 
 def _change_ideas(project: dict[str, Any]) -> list[dict[str, Any]]:

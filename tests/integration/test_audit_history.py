@@ -277,3 +277,14 @@ def test_replay_reads_the_short_histories_of_a_project_together_exactly_as_one_b
     assert together.keys() == set(owned)
     for aggregate_id in owned:
         assert together[aggregate_id] == history.app.recorder.select_events(aggregate_id)
+
+
+def test_the_engines_own_acts_read_as_done_by_the_engine_and_a_missing_person_as_unknown(sqlite_url: str) -> None:
+    from pdsa_engine.aggregates.values import SYSTEM_ACTOR
+    from pdsa_engine.names import SYSTEM_NAME, PersonNames
+
+    history = History(sqlite_url)
+    names = PersonNames(history.app)
+    assert names(SYSTEM_ACTOR.person_id) == SYSTEM_NAME == "pdsa-engine"
+    nobody = uuid4()
+    assert names(str(nobody)) == f"(unknown person {nobody})"

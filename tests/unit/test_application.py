@@ -184,8 +184,9 @@ def test_acting_on_a_cycle_concludes_it_on_the_project_in_the_same_save(programm
     programme.complete(cycle, "adapt")
     project = programme.app.load(ImprovementProject, active.project)
     assert project.cycles[cycle].decision == "adapt"
-    with pytest.raises(Refused, match="--continues"):
+    with pytest.raises(Refused, match="the next cycle on it continues it") as refused:
         programme.plan(active.project, active.change_idea)
+    assert refused.value.field == "continues"  # the option to give, named for each edge to say in its way
     programme.plan(active.project, active.change_idea, continues=cycle)
 
 

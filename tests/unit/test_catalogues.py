@@ -2,20 +2,27 @@
 the code's tables of English (coded values, field names, a chart's words, the audit's sentences and the report's
 headings) are each in their catalogue, and the catalogues hold nothing the code no longer has. The templates'
 catalogues (web, mail) are checked against their templates in tests/web/test_words.py and
-tests/notifications/test_templates.py."""
+tests/notifications/test_templates.py; the rules' (rules.po) against the commands' and pydantic's rules here."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from babel.messages.pofile import read_po
+from pydantic_core import PydanticKnownError
 
 from pdsa_engine.audit import export, sentences
 from pdsa_engine.catalogues import DOMAINS, MissingTranslation, catalogue_path, strict_translations
+from pdsa_engine.commands import types
+from pdsa_engine.errors import InvalidInput, Problem
+from pdsa_engine.input_rules import PYDANTIC_RULES, said
 from pdsa_engine.labels import FIELDS, VALUES, field_label, word
 from pdsa_engine.projections import charts
 
+ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDERS = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 
 
@@ -74,3 +81,50 @@ def test_one_english_word_may_be_two_danish_ones_by_its_context() -> None:
     assert field_label("by", "da") == "Af"
     assert word("closed", "status", "da") == "afsluttet" and field_label("closed", "da") == "Lukket"
     assert word("changes_requested", "status", "en") == "changes requested"
+
+
+def _custom_rules_in_commands() -> set[str]:
+    """The sentences of the commands' own PydanticCustomErrors (adjacent literals joined; f-strings left out)."""
+    source = "".join(path.read_text() for path in (ROOT / "pdsa_engine" / "commands").glob("*.py"))
+    found = {"".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m[1]))
+             for m in re.finditer(r'PydanticCustomError\(\s*"\w+",\s*((?:"(?:[^"\\]|\\.)*"\s*)+)', source)}
+    return found | {types.NOT_A_NUMBER, types.ID_RULE}
+
+
+def test_every_rule_of_the_commands_has_its_danish_and_the_catalogue_keeps_only_rules_that_exist() -> None:
+    kept, custom = {english for _, english in _entries("rules")}, _custom_rules_in_commands()
+    assert not sorted(custom - kept), "rules without Danish in rules.po"
+    pydantic = {sentence for sentences in PYDANTIC_RULES.values() for sentence in sentences}
+    source = "".join(path.read_text() for path in (ROOT / "pdsa_engine").rglob("*.py"))
+    # A value put into a sentence ("days" of a range) is a word of its own.
+    unused = [english for english in kept - pydantic - custom if f'"{english}"' not in source]
+    assert not unused, f"rules.po keeps rules nothing says: {unused}"
+
+
+@pytest.mark.parametrize("kind", sorted(PYDANTIC_RULES))
+def test_pydantics_rules_are_worded_as_pydantic_words_them(kind: str) -> None:
+    samples = {"max_length": 4000, "min_length": 2, "actual_length": 0, "expected": "'a' or 'b'", "ge": 1, "le": 9,
+               "field_type": "Tuple"}
+    for sentence in PYDANTIC_RULES[kind]:
+        names = set(re.findall(r"\{(\w+)\}", sentence))
+        values = {name: samples[name] for name in names}
+        if "min_length" in names and not sentence.endswith(("characters", "s after validation, not {actual_length}")):
+            values["min_length"] = 1  # the singular's sentence
+        context = {**values, "field_type": "Tuple"} if kind == "too_short" else values
+        assert PydanticKnownError(kind, context or None).message() == sentence.format(**values)
+
+
+def test_a_broken_rule_is_said_in_danish_with_the_fields_danish_name() -> None:
+    from pdsa_engine.commands import parse
+    from pdsa_engine.commands.cycles import PlanCycle
+
+    with pytest.raises(InvalidInput) as raised:
+        parse(PlanCycle, {"project": str(uuid4()), "change_idea": str(uuid4()), "objective": "x" * 4001,
+                          "prediction": ["p"], "start": "2026-13-01", "end": "2026-12-24"})
+    assert [said(problem, "da") for problem in raised.value.problems] == [
+        ("Formål", "må højst være 4000 tegn"), ("Start", "skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD")]
+    assert said(raised.value.problems[0], "en") == ("objective", "String should have at most 4000 characters")
+    hours = Problem("digest_hour", "must be a whole number of hours from 0 to 23", {"what": "hours", "low": 0,
+                                                                                    "high": 23})
+    assert said(hours, "da") == ("Overblikkets time", "skal være et helt antal timer fra 0 til 23")
+    assert said(Problem("title", "a rule nobody translated", {}), "da") == ("Titel", "a rule nobody translated")

@@ -178,7 +178,7 @@ def test_after_adapt_the_next_cycle_continues_the_ramp() -> None:
     project.open_cycle(ME, first, idea, None, [])
     project.conclude_cycle(ME, first, Decision.ADAPT)
     assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused,
-                   f"cycle {first} on this change idea was adapted: plan the next one with --continues", exactly=True)
+                   f"cycle {first} on this change idea was adapted: the next cycle on it continues it", exactly=True)
     second = uuid4()
     project.open_cycle(ME, second, idea, first, [])
     assert project.cycles[second].continues == first
@@ -194,7 +194,7 @@ def test_a_cancelled_continuation_leaves_the_ramp_to_be_continued() -> None:
     project.open_cycle(ME, second, idea, first, [])
     project.cancel_cycle(ME, second)
     assert_refused(project, lambda: project.open_cycle(ME, uuid4(), idea, None, []), Refused,
-                   f"cycle {first} on this change idea was adapted: plan the next one with --continues", exactly=True)
+                   f"cycle {first} on this change idea was adapted: the next cycle on it continues it", exactly=True)
     third = uuid4()
     project.open_cycle(ME, third, idea, first, [])
     assert project.cycles[third].continues == first

@@ -3,6 +3,8 @@ status codes the README lists; and the pages' forms, which take the same paths a
 
 from __future__ import annotations
 
+import re
+
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.commands import projects
 from pdsa_engine.web.commands import ROUTES
@@ -96,7 +98,7 @@ def test_the_sign_off_page_decides_on_the_version_it_showed(sqlite_site: Site) -
     page = sponsor.get(f"/signoffs/{site.pending_signoff}")
     without_comment = sponsor.post(f"/signoffs/{site.pending_signoff}/decline",
                                    data={"csrf": csrf_of(page.text), "project_version": str(int(version) + 1)})
-    assert without_comment.status_code == 422 and "comment" in without_comment.text
+    assert without_comment.status_code == 422 and "<strong>Kommentar</strong>: skal udfyldes" in without_comment.text
     done = sponsor.post(f"/signoffs/{site.pending_signoff}/request-changes",
                         data={"csrf": csrf_of(page.text), "project_version": str(int(version) + 1),
                               "comment": "Skarpere mål"})
@@ -124,6 +126,17 @@ def test_a_participant_takes_a_cycle_through_its_phases_by_the_pages_forms(sqlit
     closed = browser.get(f"/api/v1{cycle}").json()
     assert closed["phase"] == "closed" and closed["plan"]["predictions"] == ["Færre dage", "Kortere møder"]
     assert closed["act"]["decision"] == "adapt"
+    # After adapt the next cycle on the idea continues it: the plan form offers the cycle, first, to continue.
+    project = browser.get(f"/projects/{site.active.project}").text
+    offered = re.search(r'<select id="plan-continues" name="continues">\s*<option value="([^"]+)"', project)
+    assert offered is not None and f"/cycles/{offered[1]}" == cycle
+    plan = {"csrf": csrf_of(project), "change_idea": str(site.active.other_change_idea), "objective": "Tavlemøde 2",
+            "prediction": "Endnu færre dage", "start": "2031-03-15", "end": "2031-03-28"}
+    refused = browser.post(f"/projects/{site.active.project}/cycles", data=plan)
+    assert refused.status_code == 409 and "<strong>Fortsætter cyklussen</strong>: " in refused.text
+    made = browser.post(f"/projects/{site.active.project}/cycles", data={**plan, "continues": offered[1]})
+    assert made.status_code == 303, made.text
+    assert browser.get(f"/api/v1{made.headers['location']}").json()["continues"] == offered[1]
 
 
 def test_the_openapi_document_has_every_command_of_the_table(sqlite_site: Site) -> None:
@@ -165,3 +178,40 @@ def test_a_charter_awaiting_its_sign_off_offers_no_form_to_change_it(sqlite_site
     assert "/aim" not in waiting
     assert f'action="/projects/{site.active.project}/aim"' in site.client("participant").get(
         f"/projects/{site.active.project}").text
+
+
+def test_a_forms_broken_rules_are_said_in_the_readers_language_naming_each_field(sqlite_site: Site) -> None:
+    site = sqlite_site
+    browser = site.client("participant")  # reads Danish
+    page = browser.get(f"/projects/{site.active.project}").text
+    before = len(browser.get(f"/api/v1/projects/{site.active.project}").json()["cycles"])
+    answer = browser.post(f"/projects/{site.active.project}/cycles", data={
+        "csrf": csrf_of(page), "change_idea": str(site.active.other_change_idea), "objective": "x" * 4001,
+        "prediction": "Færre dage", "start": "2031-13-01", "end": "2031-03-14"})
+    assert answer.status_code == 422
+    assert "<strong>Formål</strong>: må højst være 4000 tegn" in answer.text
+    assert "<strong>Start</strong>: skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD" in answer.text
+    assert "String should" not in answer.text
+    assert len(browser.get(f"/api/v1/projects/{site.active.project}").json()["cycles"]) == before
+    english = browser.post(f"/api/v1/projects/{site.active.project}/cycles", json={
+        "change_idea": str(site.active.other_change_idea), "objective": "x" * 4001, "prediction": ["Færre dage"],
+        "start": "2031-03-01", "end": "2031-03-14"}, headers={"X-CSRF-Token": site.csrf("participant")})
+    assert english.status_code == 422 and english.json()["error"]["field"] == "objective"
+    assert "String should have at most 4000 characters" in english.json()["error"]["message"]  # the API's words
+
+
+def test_a_participant_records_a_coaching_session_by_the_project_pages_form(sqlite_site: Site) -> None:
+    site = sqlite_site
+    browser = site.client("participant")
+    page = browser.get(f"/projects/{site.active.project}").text
+    assert f'action="/projects/{site.active.project}/meetings"' in page
+    project = browser.get(f"/api/v1/projects/{site.active.project}").json()
+    attendees = [project["participant"]["id"], project["coach"]["id"]]
+    answer = browser.post(f"/projects/{site.active.project}/meetings", data={
+        "csrf": csrf_of(page), "kind": "coaching", "date": "2031-03-02", "attendee": attendees})
+    assert answer.status_code == 303, answer.text
+    meetings = browser.get(f"/api/v1/projects/{site.active.project}").json()["meetings"]
+    assert [(m["kind"], m["date"], sorted(a["id"] for a in m["attendees"])) for m in meetings][-1] == (
+        "coaching", "2031-03-02", sorted(attendees))
+    coach_page = site.client("coach").get(f"/projects/{site.active.project}").text
+    assert f'action="/projects/{site.active.project}/meetings"' not in coach_page  # the participant records them

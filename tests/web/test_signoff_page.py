@@ -29,12 +29,12 @@ def test_the_sponsor_sees_the_charters_changes_since_its_approval_and_since_the_
     since_approval = page.text.split("siden det sidst blev godkendt", 1)[1]
     assert OLD_AMOUNT in since_approval and NEW_AMOUNT in since_approval  # the aim, before → after
     assert "Kommissoriet er ændret, siden det sidst blev godkendt" in page.text
-    assert "siden der blev bedt om underskriften" not in page.text  # nothing changed since the request
+    assert "siden der blev bedt om godkendelsen" not in page.text  # nothing changed since the request
 
     run(PARTICIPANT, A.set_aim, projects.SetAim, project=project, what="Færre genindlæggelser",
         how_much="60 %", by=str(today + timedelta(days=200)))
     changed = sponsor.get(f"/signoffs/{closure}")
-    since_asked = changed.text.split("siden der blev bedt om underskriften", 1)[1].split("siden det sidst blev", 1)[0]
+    since_asked = changed.text.split("siden der blev bedt om godkendelsen", 1)[1].split("siden det sidst blev", 1)[0]
     assert NEW_AMOUNT in since_asked and "60 %" in since_asked and OLD_AMOUNT not in since_asked
 
 
