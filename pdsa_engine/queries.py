@@ -30,8 +30,9 @@ _READ_ALL = (Role.ADMINISTRATOR, Role.COACH, Role.AUDITOR)
 
 class Queries:
     def __init__(self, app: PdsaApplication, projections: Projections | None = None,
-                 open_views: Callable[[], Projections] | None = None) -> None:
+                 open_views: Callable[[], Projections] | None = None, reader: Person | None = None) -> None:
         self.app = app
+        self.known_reader = reader  # the reader already loaded for this request (the web's viewer)
         self.projections = projections
         self._open_views = open_views  # opens the views (SQLAlchemy) only for the queries that read them
         self.name_of = PersonNames(app)
@@ -54,6 +55,12 @@ class Queries:
         self._require_any(self._reader(actor), _READ_ALL)
         return self.cohort_overview(cohort_id)
 
+    def cohort_facts(self, actor: str | None, cohort_id: UUID) -> dict[str, Any]:
+        """The cohort dashboard but for its ages (reading.dated adds them): a value shared between readers, not
+        to be changed."""
+        self._require_any(self._reader(actor), _READ_ALL)
+        return self._cohort_facts(cohort_id)
+
     def cohort_overviews(self) -> list[dict[str, Any]]:
         """Every cohort's dashboard, for the operator's main job (no acting person)."""
         from pdsa_engine.projections import reading
@@ -63,12 +70,17 @@ class Queries:
     def cohort_overview(self, cohort_id: UUID | str) -> dict[str, Any]:
         from pdsa_engine.projections import reading
 
+        return reading.dated(self._cohort_facts(cohort_id), self.app.clock.now())
+
+    def _cohort_facts(self, cohort_id: UUID | str) -> dict[str, Any]:
+        from pdsa_engine.projections import reading
+
         views = self._views()
         facts = views.kept.read(("cohort", str(cohort_id)), views.position,
                                 lambda: reading.cohort_facts(views.store, str(cohort_id), self.name_of))
         if facts is None:
             raise NotFound(f"no cohort has the id {cohort_id}")
-        return reading.dated(facts, self.app.clock.now())
+        return facts
 
     def series(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
         """A measure's series and its SPC analysis, read from the stored view."""
@@ -225,6 +237,8 @@ class Queries:
     def _reader(self, actor: str | None) -> Person:
         if actor is None:
             raise PermissionDenied("reading needs an acting person: give --as PERSON or set PDSA_ACTOR")
+        if self.known_reader is not None and actor == str(self.known_reader.id):
+            return self.known_reader
         return self.app.person(actor)
 
     @staticmethod

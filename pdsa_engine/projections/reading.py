@@ -152,6 +152,13 @@ def dated(facts: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {**facts, "projects": [aged(p) for p in facts["projects"]]}
 
 
+def ages(facts: dict[str, Any], now: datetime) -> tuple[tuple[float, ...], ...]:
+    """All that `dated` adds to the facts as of `now` (each project's idle days, each waiting sign-off's age),
+    without making the dashboard's copy: two moments with the same ages give the same dashboard."""
+    return tuple((_days(p["last_activity"], now), *(_days(s["requested_at"], now) for s in p["pending_signoffs"]))
+                 for p in facts["projects"])
+
+
 def _project(p: dict[str, Any], person: Any, signals: dict[str, Any]) -> dict[str, Any]:
     progress = p["progress"]
     return {

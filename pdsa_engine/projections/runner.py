@@ -72,9 +72,11 @@ class Projections:
                  progress: Progress | None = None) -> dict[str, int]:
         """Processes what the views have not seen; returns how many events each view processed."""
         views = [v for v in self.views if names is None or v.name in names]
-        positions = self.store.positions()
         processed = dict.fromkeys((v.name for v in views), 0)
         end = self.app.recorder.max_notification_id() or 0
+        if names is None and self.position is not None and end == self.position:
+            return processed  # nothing stored since this process caught every view up to the log's end
+        positions = self.store.positions()
         start = min((positions[v.name] for v in views), default=end) + 1
         first = start
         wanted = frozenset().union(*(v.handles for v in views))

@@ -11,9 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
 
 from pdsa_engine.web import errors
 from pdsa_engine.web.context import Web
@@ -29,6 +28,41 @@ SECURITY_HEADERS = {
 }
 
 
+_ENCODED = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
+_NO_STORE = (b"cache-control", b"no-store")
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response (where the endpoint did not set its own), and no-store to the API's
+    and log-in's. Plain ASGI: Starlette's BaseHTTPMiddleware (@app.middleware) runs each request in a task group
+    of its own with streams between the two halves, a fixed cost on every page."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+
+        async def headed(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                for name, value in _ENCODED:
+                    if name == b"content-security-policy" and path == "/api/docs":
+                        continue  # the API's documentation page loads its scripts from the framework's own CDN
+                    if name not in present:
+                        headers.append((name, value))
+                if path.startswith(("/api/", "/login/")) and _NO_STORE[0] not in present:
+                    headers.append(_NO_STORE)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, headed)
+
+
 def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
     from pdsa_engine.web import api, audit_api, audit_pages, forms, login, mailed, outbox, pages, uploads
 
@@ -42,27 +76,20 @@ def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
                   redoc_url=None, lifespan=lifespan)
     app.state.web = web
     errors.install(app)
+    # The pages first: a request is matched against every route before its own, in order, and the pages are
+    # what people open most; no route of the others matches a page's path (theirs are /api/…, /login…, /mailed…).
+    app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(audit_api.router)
     app.include_router(login.router)
     app.include_router(mailed.router)
-    app.include_router(pages.router)
     app.include_router(audit_pages.router)
     app.include_router(outbox.router)
     app.include_router(uploads.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and request.url.path == "/api/docs":
-                continue  # the API's documentation page loads its scripts from the framework's own CDN
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith(("/api/", "/login/")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     _merge_schemas(app)
     return app

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pdsa_engine.errors import NotFound
@@ -27,6 +27,10 @@ SESSION_MOST = timedelta(days=7)
 # A session's last use is written at most this often: each page would otherwise be a write.
 SEEN_EVERY = timedelta(minutes=5)
 ATTEMPTS_ALLOWED, ATTEMPTS_WINDOW = 5, timedelta(minutes=15)
+# Built once, as every API request asks it: SQLAlchemy then finds it compiled in its cache without building it anew.
+_TOKEN_HOLDER = select(API_TOKENS.c.person_id).where(
+    API_TOKENS.c.token_hash == bindparam("hash"), API_TOKENS.c.revoked_at.is_(None),
+    or_(API_TOKENS.c.expires_at.is_(None), API_TOKENS.c.expires_at > bindparam("now")))
 
 
 def new_secret() -> str:
@@ -58,6 +62,7 @@ class Auth:
     def __init__(self, engine: Engine, now: Callable[[], datetime]) -> None:
         self.engine = engine
         self._now = now
+        self._secret: bytes | None = None  # never changes once made: read from the database once per process
 
     def _at(self) -> float:
         return self._now().timestamp()
@@ -157,11 +162,8 @@ class Auth:
         return token, token_id
 
     def token_holder(self, token: str) -> UUID | None:
-        now = self._at()
         with self.engine.connect() as connection:
-            row = connection.execute(select(API_TOKENS.c.person_id).where(
-                API_TOKENS.c.token_hash == digest(token), API_TOKENS.c.revoked_at.is_(None),
-                or_(API_TOKENS.c.expires_at.is_(None), API_TOKENS.c.expires_at > now))).first()
+            row = connection.execute(_TOKEN_HOLDER, {"hash": digest(token), "now": self._at()}).first()
         return None if row is None else UUID(row.person_id)
 
     def tokens(self, person_id: UUID | None = None, token_id: UUID | None = None) -> list[ApiToken]:
@@ -190,6 +192,8 @@ class Auth:
 
     def secret(self) -> bytes:
         """Made by the first process that needs it; every other reads the same."""
+        if self._secret is not None:
+            return self._secret
         with self.engine.connect() as connection:
             value = connection.execute(select(SECRETS.c.value).where(SECRETS.c.name == "csrf")).scalar()
         if value is None:
@@ -200,7 +204,8 @@ class Auth:
                 pass  # another worker made it first: theirs is the one
             with self.engine.connect() as connection:
                 value = connection.execute(select(SECRETS.c.value).where(SECRETS.c.name == "csrf")).scalar_one()
-        return bytes.fromhex(value)
+        self._secret = bytes.fromhex(value)
+        return self._secret
 
 
 def csrf_for(secret: bytes, browser: str) -> str:

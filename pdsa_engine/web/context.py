@@ -49,13 +49,14 @@ class Web:
             raise
         return cls(settings, app, projections, auth, mail, secure_cookies)
 
-    def queries(self) -> Queries:
-        """Reads; those of the views see every event stored before the request came."""
+    def queries(self, reader: Person | None = None) -> Queries:
+        """Reads; those of the views see every event stored before the request came. `reader`: the person
+        reading, already loaded for this request."""
         from pdsa_engine.queries import Queries
 
         with self._catching_up:
             self.projections.catch_up()
-        return Queries(self.app, self.projections)
+        return Queries(self.app, self.projections, reader=reader)
 
     def aggregates(self) -> Queries:
         """Reads of aggregates only (who may read what): they need no views, so nothing is caught up for them."""

@@ -18,10 +18,11 @@ from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.charter_changes import for_the_sponsor
+from pdsa_engine.projections import reading
 from pdsa_engine.queries import Queries
 from pdsa_engine.web.actions import hidden, path_id
 from pdsa_engine.web.identity import Viewer, language, require_viewer, viewer, web_of
-from pdsa_engine.web.pages_base import render
+from pdsa_engine.web.pages_base import render, render_kept
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 def _seen(request: Request, kind: str, read: Callable[[Queries, Viewer], Any]) -> tuple[Viewer, Any]:
     reader = require_viewer(request)
     with hidden(kind, request.path_params.get(kind)):
-        return reader, read(web_of(request).queries(), reader)
+        return reader, read(web_of(request).queries(reader.person), reader)
 
 
 @router.get("/health", include_in_schema=True, tags=["health"])
@@ -63,24 +64,35 @@ def home(request: Request) -> Response:
 
 @router.get("/cohorts/{cohort}")
 def cohort_page(request: Request) -> Response:
-    reader, dashboard = _seen(request, "cohort", lambda q, v: q.cohort(v.actor, path_id(request, "cohort")))
-    return render(request, "cohort.html", {"cohort": dashboard,
-                                           "administers": reader.person.holds(Role.ADMINISTRATOR)})
+    reader = require_viewer(request)
+    queries = web_of(request).queries(reader.person)
+    position = queries.projections.position  # of every event stored before the request: see render_kept
+    with hidden("cohort", request.path_params.get("cohort")):
+        facts = queries.cohort_facts(reader.actor, path_id(request, "cohort"))
+    administers = reader.person.holds(Role.ADMINISTRATOR)
+    # The dashboard's ages are of the moment of reading: the page is kept for as long as they read the same.
+    now = queries.app.clock.now()
+    return render_kept(request, "cohort.html", ("cohort", administers, reading.ages(facts, now)), position,
+                       lambda: {"cohort": reading.dated(facts, now), "administers": administers})
 
 
 @router.get("/projects/{project}")
 def project_page(request: Request) -> Response:
-    def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
-        project = queries.project(reader.actor, path_id(request, "project"))
-        series = {m["measure_id"]: queries.series(reader.actor, UUID(str(m["measure_id"])))
-                  for m in project["measures"]}
-        return {"project": project, "series": series}
+    reader = require_viewer(request)
+    queries = web_of(request).queries(reader.person)
+    position = queries.projections.position
 
-    reader, found = _seen(request, "project", read)
-    project = found["project"]
-    runs = reader.person.holds(Role.PARTICIPANT) and str(project["participant"]["id"]) == reader.actor
-    return render(request, "project.html", {**found, "runs": runs, "change_ideas": _change_ideas(project),
-                                            "continuable": _continuable(project)})
+    def context() -> dict[str, Any]:
+        with hidden("project", request.path_params.get("project")):
+            project = queries.project(reader.actor, path_id(request, "project"))
+            series = {m["measure_id"]: queries.series(reader.actor, UUID(str(m["measure_id"])))
+                      for m in project["measures"]}
+        runs = reader.person.holds(Role.PARTICIPANT) and str(project["participant"]["id"]) == reader.actor
+        return {"project": project, "series": series, "runs": runs, "change_ideas": _change_ideas(project),
+                "continuable": _continuable(project)}
+
+    # All of the page follows from the events: it is kept for this reader until the next one is stored.
+    return render_kept(request, "project.html", ("project",), position, context)
 
 
 def _continuable(project: dict[str, Any]) -> list[dict[str, Any]]:

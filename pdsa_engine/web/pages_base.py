@@ -3,6 +3,8 @@ the CSRF token of its forms, a message left by the last action), and the cookies
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -15,16 +17,35 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pdsa_engine.catalogues import translations
 from pdsa_engine.labels import field_label, field_value, word
 from pdsa_engine.notifications.i18n import Words
+from pdsa_engine.projections.kept import KeptReads
 from pdsa_engine.web.identity import BROWSER_COOKIE, csrf_token, language, viewer, web_of
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
 FLASH_COOKIE = "pdsa_flash"
 
 
+_DICT_METHODS = frozenset(dir(dict))
+
+
+class _Pages(Environment):
+    """`a.b` on a dict (every view hands the templates dicts) looks the key up first: Jinja's own order tries the
+    attribute first, and the AttributeError it raises and catches for each of a page's hundreds of lookups was
+    the largest single cost of rendering the cohort dashboard."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_METHODS:  # a key named "get" never hides dict.get
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=2)
 def environment(lang: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
+    # auto_reload off: the templates ship with the code, so no stat() of each template on each render.
+    env = _Pages(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                 undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], auto_reload=False)
     env.install_gettext_translations(translations("web", lang), newstyle=True)  # type: ignore[attr-defined]
     words = Words(lang)
     env.filters.update(
@@ -51,6 +72,34 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     response = HTMLResponse(page, status_code=status, headers={"Content-Language": lang})
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
+    remember_browser(request, response)
+    return response
+
+
+# Pages that follow from the stored events alone, as drawn for one reader at one position of the log (kept.py):
+# drawn once, served again until the next event. The reader's CSRF token, which differs between their requests,
+# is drawn as a mark that no text can hold (it is new in each process) and put in when the page is served.
+KEPT_PAGES = KeptReads(size=256)
+_CSRF_MARK = f"csrf{secrets.token_hex(16)}"
+
+
+def render_kept(request: Request, template: str, key: Hashable, position: int | None,
+                context: Callable[[], dict[str, Any]]) -> Response:
+    """`render` of a page whose context, `context()`, follows from the events up to `position` and from `key`
+    (with the reader, their language and the path, which are added to it). A page with a message to show is
+    drawn anew."""
+    if request.cookies.get(FLASH_COOKIE):
+        return render(request, template, context())
+    lang = language(request)
+    shown = viewer(request)
+
+    def draw() -> str:
+        return environment(lang).get_template(template).render(
+            request=request, viewer=shown, person=shown.person if shown else None, csrf=_CSRF_MARK,
+            language=lang, flash=None, path=request.url.path, **context())
+
+    page = KEPT_PAGES.read((template, key, lang, shown.actor if shown else None, request.url.path), position, draw)
+    response = HTMLResponse(page.replace(_CSRF_MARK, csrf_token(request)), headers={"Content-Language": lang})
     remember_browser(request, response)
     return response
 

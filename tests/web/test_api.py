@@ -215,3 +215,29 @@ def test_a_participant_records_a_coaching_session_by_the_project_pages_form(sqli
         "coaching", "2031-03-02", sorted(attendees))
     coach_page = site.client("coach").get(f"/projects/{site.active.project}").text
     assert f'action="/projects/{site.active.project}/meetings"' not in coach_page  # the participant records them
+
+
+def test_a_page_drawn_once_is_served_again_only_until_the_next_event(sqlite_site: Site) -> None:
+    """The project page and the dashboard are kept per reader and position of the log: the same page again,
+    with each browser's own CSRF token, until anything is stored; then the new state."""
+    site = sqlite_site
+    browser, other_browser = site.client("participant"), site.client("participant")
+    first = browser.get(f"/projects/{site.active.project}").text
+    again = browser.get(f"/projects/{site.active.project}").text
+    assert _without_csrf(first) == _without_csrf(again)
+    assert csrf_of(first) == csrf_of(again) == csrf_of(browser.get("/").text)
+    assert csrf_of(other_browser.get(f"/projects/{site.active.project}").text) == csrf_of(other_browser.get("/").text)
+    scored = browser.post(f"/projects/{site.active.project}/progress", data={"csrf": csrf_of(again), "score": "4.5"})
+    assert scored.status_code == 303
+    after = browser.get(f"/projects/{site.active.project}").text
+    assert "<td>4,5</td>" in after and "<td>4,5</td>" not in first
+    administrator = site.client("administrator")
+    cohort = browser.get(f"/api/v1/projects/{site.active.project}").json()["cohort_id"]
+    dashboard = _without_csrf(administrator.get(f"/cohorts/{cohort}").text)
+    assert _without_csrf(administrator.get(f"/cohorts/{cohort}").text) == dashboard
+    browser.post(f"/projects/{site.active.project}/progress", data={"csrf": csrf_of(after), "score": "2"})
+    assert _without_csrf(administrator.get(f"/cohorts/{cohort}").text) != dashboard  # the project's progress
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'name="csrf" value="[^"]+"', "", page)
