@@ -128,7 +128,8 @@ def page_of_error(request: Request, status: int, message: str, field: str | None
     if field and reader == "da":
         field = field_label(field, reader)
     return render(request, "error.html", {"status": status, "message": message, "field": field,
-                                          "problems": broken, "back": _back(request)}, status=status)
+                                          "problems": broken, "back": _back(request),
+                                          "method": request.method}, status=status)
 
 
 def _back(request: Request) -> str | None:

@@ -3,6 +3,8 @@ digest on their own page, which the digest's mails link to (a GET readies the fo
 
 from __future__ import annotations
 
+import re
+
 from tests.builders import ADMIN, PARTICIPANT
 from tests.web.site import Site, csrf_of
 
@@ -19,6 +21,8 @@ def test_an_administrator_registers_a_person_and_grants_a_role(sqlite_site: Site
     assert sorted(person.roles) == ["coach", "participant"]
     shown = admin.get(made.headers["location"])
     assert shown.status_code == 200 and "Nina Ny" in shown.text and "Giv en rolle" in shown.text
+    offered = re.findall(r'<option value="(\w+)"', shown.text.split('id="grant"', 1)[1])
+    assert offered == ["sponsor", "auditor", "administrator"]  # not the roles she holds
     granted = admin.post(f"/people/{person.id}/roles", data={"csrf": csrf_of(shown.text), "role": "sponsor"})
     assert granted.status_code == 303 and "sponsor" in site.app.person("nina@example.dk").roles
 
