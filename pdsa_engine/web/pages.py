@@ -88,8 +88,9 @@ def project_page(request: Request) -> Response:
             series = {m["measure_id"]: queries.series(reader.actor, UUID(str(m["measure_id"])))
                       for m in project["measures"]}
         runs = reader.person.holds(Role.PARTICIPANT) and str(project["participant"]["id"]) == reader.actor
-        return {"project": project, "series": series, "runs": runs, "change_ideas": _change_ideas(project),
-                "continuable": _continuable(project)}
+        nodes = _nodes(project)
+        return {"project": project, "series": series, "runs": runs, "change_ideas": nodes["change_idea"],
+                "nodes": nodes, "continuable": _continuable(project)}
 
     # All of the page follows from the events: it is kept for this reader until the next one is stored.
     return render_kept(request, "project.html", ("project",), position, context)
@@ -103,13 +104,13 @@ def _continuable(project: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda c: c["decision"] != "adapt")
 
 
-def _change_ideas(project: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def _nodes(project: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The driver diagram's nodes by kind, in the tree's order."""
+    found: dict[str, list[dict[str, Any]]] = {"primary": [], "secondary": [], "change_idea": []}
 
     def walk(nodes: list[dict[str, Any]]) -> None:
         for node in nodes:
-            if node["kind"] == "change_idea":
-                found.append(node)
+            found[node["kind"]].append(node)
             walk(node["children"])
 
     walk(project["driver_diagram"])

@@ -241,3 +241,33 @@ def test_a_page_drawn_once_is_served_again_only_until_the_next_event(sqlite_site
 
 def _without_csrf(page: str) -> str:
     return re.sub(r'name="csrf" value="[^"]+"', "", page)
+
+
+def test_a_participant_builds_the_charter_and_asks_for_sign_offs_by_the_project_pages_forms(sqlite_site: Site) -> None:
+    site = sqlite_site
+    browser = site.client("participant")
+    project = f"/projects/{site.active.project}"
+
+    def post(path: str, fields: dict) -> None:
+        page = browser.get(project).text
+        assert f'action="{project}{path}"' in page, path
+        answer = browser.post(f"{project}{path}", data={"csrf": csrf_of(page), **fields})
+        assert answer.status_code == 303, answer.text
+
+    post("/measures", {"name": "Ventetid", "kind": "process", "definition": "Dage fra henvisning til start",
+                       "chart": "i", "frequency": "week", "direction": "down", "unit": "dage", "target": "3,5"})
+    post("/drivers", {"primary": "Flow"})
+    shown = browser.get(f"/api/v1{project}").json()
+    primary = next(n for n in shown["driver_diagram"] if n["text"] == "Flow")
+    post("/drivers", {"secondary": "Visitation", "under": primary["id"]})
+    secondary = browser.get(f"/api/v1{project}").json()["driver_diagram"]
+    [visitation] = [n for p in secondary if p["id"] == primary["id"] for n in p["children"]]
+    post("/drivers", {"change_idea": "Fast visitationstid", "under": visitation["id"]})
+    page = browser.get(project).text
+    closing = browser.post(f"{project}/closure", data={"csrf": csrf_of(page), "outcome": "sustained"})
+    assert closing.status_code == 409 and "finish or cancel the open cycles first" in closing.text  # the rule's
+    after = browser.get(f"/api/v1{project}").json()
+    assert [float(m["target"]) for m in after["measures"] if m["name"] == "Ventetid"] == [3.5]
+    [flow] = [n for n in after["driver_diagram"] if n["id"] == primary["id"]]
+    assert [c["text"] for c in flow["children"][0]["children"]] == ["Fast visitationstid"]
+    assert "closure" not in [s["kind"] for s in after["signoffs"]]
