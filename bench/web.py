@@ -6,6 +6,8 @@ run and by the same client.
 Measured, each for WINDOW seconds after a warm-up, by CLIENTS concurrent keep-alive clients on loopback:
 - the cohort dashboard (`GET /cohorts/{id}`, the demo's administrator) and a project page (`GET /projects/{id}`,
   its participant): requests per second of the window, p50 and p99;
+- the same project page drawn anew: before each timed read a participant of the benchmark's scores progress
+  (untimed), which moves the log, so the page kept for the reader cannot be served (rate of whole rounds);
 - a sign-off decision (`POST /api/v1/signoffs/{id}/request-changes` with the project version seen, the sponsor)
   and a cycle step (`POST /api/v1/cycles/{id}/do|study|act` bound by If-Match): each client works on a project of
   its own, and before each timed write it sends the untimed requests that make one possible (the participant
@@ -285,6 +287,22 @@ def _decision(site: Site) -> Round:
     return one_round
 
 
+def _page_after_write(site: Site) -> Round:
+    """A participant of the benchmark's scores their project's progress, which moves the event log, and the demo
+    project's participant opens the project page (timed): the page cannot be served as kept, it is drawn anew."""
+    writer_headers = {project: {"Authorization": f"Bearer {site.tokens[email]}"}
+                      for project, email in site.participants.items()}
+    reader_headers = {"Authorization": f"Bearer {site.tokens[site.reader]}"}
+
+    async def one_round(http: httpx.AsyncClient, number: int, timings: Timings, measuring: bool) -> None:
+        project = site.cycling[number][0]
+        scored = await _untimed(http, timings, "POST", f"/api/v1/projects/{project}/progress", json={"score": 3},
+                                headers=writer_headers[project])
+        if scored is not None:
+            await _timed(http, timings, measuring, "GET", f"/projects/{site.project}", headers=reader_headers)
+    return one_round
+
+
 def _cycle_step(site: Site) -> Round:
     """The participant reads the cycle and takes its next step bound to the version read (timed); a cycle closed
     by its act is followed by a new one on the same idea."""
@@ -324,6 +342,8 @@ def _measure_database(title: str, database: str, site: Site) -> None:
                 "dashboard": ("cohort dashboard (40 projects)", _drive(base, bearer(DEMO_ADMINISTRATOR),
                                                                        _get(f"/cohorts/{site.cohort}"))),
                 "project_page": ("project page", _drive(base, bearer(site.reader), _get(f"/projects/{site.project}"))),
+                "project_page_after_write": ("project page drawn anew (round)", _drive(
+                    base, lambda _: {}, _page_after_write(site))),
                 "signoff_decision": ("sign-off decision (round)", _drive(base, bearer(SPONSOR), _decision(site))),
                 "cycle_step": ("cycle step (round)", _drive(base, lambda n: {"Authorization": "Bearer " + site.tokens[
                     site.participants[site.cycling[n][0]]]}, _cycle_step(site))),
