@@ -63,15 +63,27 @@ def environment(lang: str) -> Environment:
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
            lang: str | None = None) -> Response:
     """`lang`: the language of the person a page is for when nobody is logged in (a link mailed to them)."""
-    lang = lang if viewer(request) is None and lang else language(request)
-    flash = request.cookies.get(FLASH_COOKIE)
     shown = viewer(request)
-    page = environment(lang).get_template(template).render(
-        request=request, viewer=shown, person=shown.person if shown else None, csrf=csrf_token(request),
-        language=lang, flash=flash, path=request.url.path, **context)
-    response = HTMLResponse(page, status_code=status, headers={"Content-Language": lang})
+    lang = lang if shown is None and lang else language(request)
+    flash = request.cookies.get(FLASH_COOKIE)
+    page = _drawn(request, template, lang, csrf_token(request), flash, context)
+    response = _page_response(request, page, lang, status)
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def _drawn(request: Request, template: str, lang: str, csrf: str, flash: str | None,
+           context: dict[str, Any]) -> str:
+    """A template drawn with what every page shows beside its own context."""
+    shown = viewer(request)
+    return environment(lang).get_template(template).render(
+        request=request, viewer=shown, person=shown.person if shown else None, csrf=csrf, language=lang,
+        flash=flash, path=request.url.path, **context)
+
+
+def _page_response(request: Request, page: str, lang: str, status: int = 200) -> HTMLResponse:
+    response = HTMLResponse(page, status_code=status, headers={"Content-Language": lang})
     remember_browser(request, response)
     return response
 
@@ -92,16 +104,9 @@ def render_kept(request: Request, template: str, key: Hashable, position: int | 
         return render(request, template, context())
     lang = language(request)
     shown = viewer(request)
-
-    def draw() -> str:
-        return environment(lang).get_template(template).render(
-            request=request, viewer=shown, person=shown.person if shown else None, csrf=_CSRF_MARK,
-            language=lang, flash=None, path=request.url.path, **context())
-
-    page = KEPT_PAGES.read((template, key, lang, shown.actor if shown else None, request.url.path), position, draw)
-    response = HTMLResponse(page.replace(_CSRF_MARK, csrf_token(request)), headers={"Content-Language": lang})
-    remember_browser(request, response)
-    return response
+    page = KEPT_PAGES.read((template, key, lang, shown.actor if shown else None, request.url.path), position,
+                           lambda: _drawn(request, template, lang, _CSRF_MARK, None, context()))
+    return _page_response(request, page.replace(_CSRF_MARK, csrf_token(request)), lang)
 
 
 def remember_browser(request: Request, response: Response) -> None:
