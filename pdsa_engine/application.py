@@ -23,7 +23,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, SignOffKind, SignOffStatus, Stamp
 from pdsa_engine.application_base import ApplicationBase
 from pdsa_engine.clock import local_date
-from pdsa_engine.errors import PermissionDenied, Refused, StaleVersion
+from pdsa_engine.errors import PermissionDenied, Refused, StaleVersion, Word
 
 if TYPE_CHECKING:  # the command models (pydantic) are the callers' to import: reading needs none of them
     from pdsa_engine.commands import cohorts, cycles, people, projects, signoffs
@@ -82,7 +82,7 @@ class PdsaApplication(ApplicationBase):
 
     def create_cohort(self, actor: str, cmd: cohorts.CreateCohort) -> UUID:
         stamp = self.acting(actor, Role.ADMINISTRATOR)
-        taken = Refused(f"a cohort named {cmd.name!r} already exists; give the new one another name")
+        taken = Refused("a cohort named '{name}' already exists; give the new one another name", name=cmd.name)
         if CohortNameClaim.id_for(cmd.name) in self.repository:
             raise taken
         cohort = Cohort.create(self.new_id(), stamp, cmd.name, cmd.start, cmd.end)
@@ -332,11 +332,14 @@ class PdsaApplication(ApplicationBase):
 
     def _changed_since(self, project: ImprovementProject, seen: int) -> StaleVersion:
         """What happened to the project after the version a sponsor decided on."""
-        changes = [_spoken(type(e).__name__) for e in self.events.get(project.id, gt=seen)] if seen < project.version \
-            else []
-        said = "; ".join(changes) if changes else "it is at an earlier version"
-        return StaleVersion(f"the project has changed since you opened it (version {seen}, now {project.version}: "
-                            f"{said}); nothing was decided — look at it again", changes)
+        changes = tuple(Word(_spoken(type(e).__name__)) for e in self.events.get(project.id, gt=seen)) \
+            if seen < project.version else ()
+        if not changes:
+            return StaleVersion("the project has changed since you opened it (version {seen}, now {now}, an earlier "
+                                "one); nothing was decided — look at it again", seen=seen, now=project.version)
+        return StaleVersion("the project has changed since you opened it (version {seen}, now {now}: {what}); "
+                            "nothing was decided — look at it again", changes, seen=seen, now=project.version,
+                            what=changes)
 
     def withdraw_signoff(self, actor: str, cmd: signoffs.WithdrawSignOff) -> None:
         stamp = self.acting(actor, Role.PARTICIPANT)

@@ -28,7 +28,15 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Actor, Role, Stamp
 from pdsa_engine.clock import Clock, SystemClock
-from pdsa_engine.errors import ConcurrentModification, DatabaseBusy, NotFound, PermissionDenied, Refused, StaleVersion
+from pdsa_engine.errors import (
+    ConcurrentModification,
+    DatabaseBusy,
+    NotFound,
+    PermissionDenied,
+    Refused,
+    StaleVersion,
+    record_kind,
+)
 from pdsa_engine.ids import id_digits, id_range
 from pdsa_engine.persistence import register_transcodings
 
@@ -41,8 +49,8 @@ CONFLICT_ATTEMPTS = 10
 CONFLICT_PAUSE, CONFLICT_PAUSE_MOST = 0.01, 0.5  # seconds; attempt k waits up to CONFLICT_PAUSE × 2^k, capped
 
 _KIND_NAMES = {
-    Person: "person", Cohort: "cohort", ImprovementProject: "project", PDSACycle: "cycle",
-    SignOff: "sign-off", MeasureSeries: "measure",
+    Person: record_kind("person"), Cohort: record_kind("cohort"), ImprovementProject: record_kind("project"),
+    PDSACycle: record_kind("cycle"), SignOff: record_kind("signoff"), MeasureSeries: record_kind("measure"),
 }
 
 
@@ -143,7 +151,8 @@ class ApplicationBase(Application):
             raise PermissionDenied("this command needs an acting person: give --as PERSON or set PDSA_ACTOR")
         person = self.person(actor)
         if not person.holds(role):
-            raise PermissionDenied(f"{person.name} does not hold the {role} role this command is done in")
+            raise PermissionDenied("{name} does not hold the {role} role this command is done in", name=person.name,
+                                   role=role)
         return Stamp(Actor(person.id, role), self.clock.now())
 
     def person(self, ref: str) -> Person:
@@ -157,7 +166,7 @@ class ApplicationBase(Application):
         try:
             claim = self.load(EmailClaim, EmailClaim.id_for(ref))
         except NotFound:
-            raise NotFound(f"no person has the e-mail address {ref}") from None
+            raise NotFound("no person has the e-mail address {email}", email=ref) from None
         return self.load(Person, claim.person_id)
 
     def _person_by_short_id(self, ref: str) -> Person:
@@ -165,15 +174,15 @@ class ApplicationBase(Application):
         digits = id_digits(ref)
         between = getattr(self.recorder, "ids_between", None)  # the in-memory recorder of unit tests has none
         if digits is None or between is None:
-            raise NotFound(f"no person has the id or e-mail address {ref}")
+            raise NotFound("no person has the id or e-mail address {ref}", ref=ref)
         candidates = between(*id_range(digits), SHORT_ID_CANDIDATES)
         people = [found for found in candidates if isinstance(self._maybe(found), Person)]
         if len(people) > 1:
-            raise NotFound(f"more than one person's id begins with {ref}: give more of its digits")
+            raise NotFound("more than one person's id begins with {ref}: give more of its digits", ref=ref)
         if len(candidates) == SHORT_ID_CANDIDATES:  # more records may begin so, and another person among them
-            raise NotFound(f"too many records' ids begin with {ref} to tell whose it is: give more of its digits")
+            raise NotFound("too many records' ids begin with {ref} to tell whose it is: give more of its digits", ref=ref)
         if not people:
-            raise NotFound(f"no person has an id beginning {ref}")
+            raise NotFound("no person has an id beginning {ref}", ref=ref)
         return self.load(Person, people[0])
 
     def _maybe(self, aggregate_id: UUID) -> Any:
@@ -185,7 +194,7 @@ class ApplicationBase(Application):
     def holder(self, ref: str, role: Role) -> Person:
         person = self.person(ref)
         if not person.holds(role):
-            raise Refused(f"{person.name} does not hold the {role} role")
+            raise Refused("{name} does not hold the {role} role", name=person.name, role=role)
         return person
 
     def load(self, kind: type[A], aggregate_id: UUID) -> A:
@@ -194,15 +203,15 @@ class ApplicationBase(Application):
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, kind):
-            raise NotFound(f"no {_KIND_NAMES.get(kind, kind.__name__)} has the id {aggregate_id}")
+            raise NotFound("no {kind} has the id {id}", kind=_KIND_NAMES.get(kind, record_kind("")), id=aggregate_id)
         decided_on = _DECIDED_ON.get()
         if decided_on is not None and decided_on[0] == aggregate_id and decided_on[1] != aggregate.version:
-            raise StaleVersion.of(_KIND_NAMES.get(kind, kind.__name__), decided_on[1], aggregate.version)
+            raise StaleVersion.of(_KIND_NAMES.get(kind, record_kind("")), decided_on[1], aggregate.version)
         return copy(aggregate)  # never the repository's cached object: a refused command leaves it untouched
 
     def _require_unclaimed(self, email: str) -> None:
         if EmailClaim.id_for(email) in self.repository:
-            raise Refused(f"{email} already belongs to a registered person")
+            raise Refused("{email} already belongs to a registered person", email=email)
 
     def _save_claim(self, *aggregates: Any, taken: Refused | None = None) -> None:
         """Saves aggregates that include claims (of an e-mail address, a cohort's name): a collision on a

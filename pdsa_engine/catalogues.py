@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LOCALE = Path(__file__).resolve().parent / "locale"
-DOMAINS = ("web", "mail", "audit", "labels", "rules")
+DOMAINS = ("web", "mail", "audit", "labels", "rules", "refusals")
 
 
 class MissingTranslation(LookupError):

@@ -19,7 +19,7 @@ from pdsa_engine.aggregates.person import EmailClaim, Person
 from pdsa_engine.aggregates.values import Language, Role, Stamp
 from pdsa_engine.commands import parse
 from pdsa_engine.commands.cohorts import EnrolmentRow
-from pdsa_engine.errors import InvalidInput, NotFound, PdsaError, Refused
+from pdsa_engine.errors import InvalidInput, Lines, NotFound, PdsaError, Refused, Word
 
 if TYPE_CHECKING:
     from pdsa_engine.application import PdsaApplication
@@ -28,8 +28,6 @@ REQUIRED_COLUMNS = ("email", "organisation", "region", "sector")
 OPTIONAL_COLUMNS = ("name", "language")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 DELIMITERS = (",", ";")
-_HEADER_RULE = (f"the first line names the columns {', '.join(REQUIRED_COLUMNS)} and optionally "
-                f"{', '.join(OPTIONAL_COLUMNS)}")
 
 
 def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -38,9 +36,9 @@ def read_enrolment_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return enrolment_rows(handle, str(path))
     except OSError as problem:
-        raise InvalidInput("csv", f"cannot read {path}: {problem.strerror}") from None
+        raise InvalidInput("csv", "cannot read {path}: {problem}", path=path, problem=problem.strerror) from None
     except UnicodeDecodeError as problem:
-        raise InvalidInput("csv", f"{path} is not a UTF-8 CSV file: {problem}") from None
+        raise InvalidInput("csv", "{name} is not a UTF-8 CSV file: {problem}", name=path, problem=problem) from None
 
 
 def uploaded_enrolment_csv(content: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
@@ -48,7 +46,7 @@ def uploaded_enrolment_csv(content: bytes, name: str) -> list[tuple[int, dict[st
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
-        raise InvalidInput("csv", f"{name} is not a UTF-8 CSV file: {problem}") from None
+        raise InvalidInput("csv", "{name} is not a UTF-8 CSV file: {problem}", name=name, problem=problem) from None
     return enrolment_rows(io.StringIO(text, newline=""), name)
 
 
@@ -70,9 +68,9 @@ def enrolment_rows(handle: TextIO, name: str) -> list[tuple[int, dict[str, str]]
             if any(values.values()):
                 rows.append((reader.line_num, {k: v for k, v in values.items() if v or k in REQUIRED_COLUMNS}))
     except csv.Error as problem:
-        raise InvalidInput("csv", f"{name} is not a UTF-8 CSV file: {problem}") from None
+        raise InvalidInput("csv", "{name} is not a UTF-8 CSV file: {problem}", name=name, problem=problem) from None
     if not rows:
-        raise InvalidInput("csv", f"{name} has no rows to enrol")
+        raise InvalidInput("csv", "{name} has no rows to enrol", name=name)
     return rows
 
 
@@ -86,8 +84,9 @@ def header_columns(header: str) -> tuple[list[str], str]:
     known, columns, delimiter = max(found, key=lambda candidate: candidate[0])
     if not known:
         shown = header.strip()
-        raise InvalidInput("csv", f"{_HEADER_RULE}, separated by commas or semicolons; the first line is "
-                                  f"{shown[:120]!r}" + ("…" if len(shown) > 120 else ""))
+        raise InvalidInput("csv", "the first line names the columns {required} and optionally {optional}, separated "
+                                  "by commas or semicolons; the first line is '{line}'", required=REQUIRED_COLUMNS,
+                           optional=OPTIONAL_COLUMNS, line=shown[:120] + ("…" if len(shown) > 120 else ""))
     return columns, delimiter
 
 
@@ -95,12 +94,10 @@ def _check_header(columns: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     unknown = [c for c in columns if c not in KNOWN_COLUMNS]
     if missing or unknown:
-        raise InvalidInput(
-            "csv",
-            _HEADER_RULE
-            + (f"; missing: {', '.join(missing)}" if missing else "")
-            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
-        )
+        raise InvalidInput("csv", "the first line names the columns {required} and optionally {optional}; missing: "
+                                  "{missing}; unknown: {unknown}", required=REQUIRED_COLUMNS,
+                           optional=OPTIONAL_COLUMNS, missing=tuple(missing) or Word("none"),
+                           unknown=tuple(unknown) or Word("none"))
 
 
 def enrol_rows(
@@ -108,7 +105,7 @@ def enrol_rows(
 ) -> tuple[list[Person | EmailClaim], list[UUID]]:
     """Enrols the rows into the (unsaved) cohort; returns the new people and claims to save with it."""
     newcomers: dict[str, Person] = {}
-    problems: list[str] = []
+    problems: list[tuple[int, PdsaError]] = []
     enrolled: list[UUID] = []
     for line, raw in rows:
         try:
@@ -117,9 +114,10 @@ def enrol_rows(
             cohort.enrol(stamp, participant_id, row.organisation, row.region, row.sector)
             enrolled.append(participant_id)
         except PdsaError as problem:
-            problems.append(f"line {line}: {problem.message}")
+            problems.append((line, problem))
     if problems:
-        raise InvalidInput("csv", "nobody was enrolled; fix these rows and import again:\n" + "\n".join(problems))
+        raise InvalidInput("csv", "nobody was enrolled; fix these rows and import again:\n{lines}",
+                           lines=Lines(problems))
     claims = [EmailClaim.claim(stamp, email, person.id) for email, person in newcomers.items()]
     return [*newcomers.values(), *claims], enrolled
 
@@ -131,11 +129,11 @@ def _participant(app: PdsaApplication, stamp: Stamp, row: EnrolmentRow, newcomer
         person = app.person(row.email)
     except NotFound:
         if row.name is None:
-            raise InvalidInput("name", f"{row.email} is not registered yet, so the row needs the person's name")
+            raise InvalidInput("name", "{email} is not registered yet, so the row needs the person's name", email=row.email)
         person = Person.register(app.new_id(), stamp, row.name, row.email, row.language or Language.DA,
                                  [Role.PARTICIPANT])
         newcomers[row.email] = person
         return person.id
     if not person.holds(Role.PARTICIPANT):
-        raise Refused(f"{row.email} does not hold the participant role")
+        raise Refused("{email} does not hold the participant role", email=row.email)
     return person.id

@@ -23,30 +23,79 @@ from typing import Any, NamedTuple
 
 
 class PdsaError(Exception):
-    """Base of the engine's own errors."""
+    """Base of the engine's own errors.
+
+    The message is written as a sentence with placeholders and the values put into them, ``Refused("{name} already
+    holds the {role} role", name=..., role=...)``, so that a reader of another language is told it in theirs: the
+    sentence is looked up in a catalogue (see refusals.py) and the values are said in its words too."""
 
     exit_code = 1
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, **values: Any) -> None:
+        self.sentence = message
+        self.values = values
+        self.message = written(message, values)
+        super().__init__(self.message)
         self.field = field
 
     def as_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
+def written(sentence: str, values: dict[str, Any]) -> str:
+    """A sentence with its values put in, in English: a list's items joined by commas."""
+    if not values:
+        return sentence
+    from pdsa_engine.labels import coded_word  # the words for coded values ("charter submitted", "module 1")
+
+    def said(value: Any) -> Any:
+        if isinstance(value, InvalidInput):  # the rule an earlier check found broken
+            return value.rule
+        if isinstance(value, PdsaError):
+            return value.message
+        if isinstance(value, Lines):
+            return "\n".join(f"line {number}: {error.message}" for number, error in value)
+        if isinstance(value, tuple):
+            return ", ".join(str(said(item)) for item in value)
+        return coded_word(value, "en") or value
+
+    return sentence.format(**{name: said(value) for name, value in values.items()})
+
+
 class InvalidInput(PdsaError):
     exit_code = 2
     code = "invalid_input"
 
-    def __init__(self, field: str, rule: str, problems: tuple[Problem, ...] = ()) -> None:
-        super().__init__(f"{field}: {rule}", field=field)
-        self.rule = rule
+    def __init__(self, field: str, rule: str, problems: tuple[Problem, ...] = (), **values: Any) -> None:
+        said = written(rule, values)
+        super().__init__(f"{field}: {said}", field=field)
+        self.sentence, self.values = rule, values
+        self.rule = said
         # Each broken rule on its own, with the values its sentence was made of, for a reader of another
-        # language (see input_rules.py); empty when the message is the one rule.
-        self.problems = problems or (Problem(field, rule, {}),)
+        # language (see input_rules.py); one, this rule, unless given.
+        self.problems = problems or (Problem(field, said, values),)
+
+
+class Word(str):
+    """A value of a message that is an English word of its own ("cycle", "project"), to be said in the reader's
+    language like the sentence around it."""
+
+
+class Lines(tuple):  # type: ignore[type-arg]
+    """What was wrong with each failed line of a file, (line number, PdsaError) by line: a value of a message, said
+    one line each."""
+
+
+# The kinds of record a message names, by the code's own name for each.
+RECORD_KINDS = {
+    "person": Word("person"), "cohort": Word("cohort"), "project": Word("project"), "cycle": Word("cycle"),
+    "signoff": Word("sign-off"), "measure": Word("measure"), "token": Word("API token"), "message": Word("message"),
+}
+
+
+def record_kind(kind: str) -> Word:
+    return RECORD_KINDS.get(kind, Word("record"))
 
 
 class Problem(NamedTuple):
@@ -83,14 +132,14 @@ class StaleVersion(ConcurrentModification):
 
     code = "stale"
 
-    def __init__(self, message: str, changes: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, changes: tuple[str, ...] = (), **values: Any) -> None:
+        super().__init__(message, **values)
         self.changes = changes
 
     @classmethod
-    def of(cls, kind: str, seen: int, now: int) -> StaleVersion:
-        return cls(f"the {kind} has changed since you read it (version {seen}, now {now}); nothing was done — "
-                   "read it again", [])
+    def of(cls, kind: Word, seen: int, now: int) -> StaleVersion:
+        return StaleVersion("the {kind} has changed since you read it (version {seen}, now {now}); nothing was "
+                            "done — read it again", kind=kind, seen=seen, now=now)
 
 
 class HistoryBroken(PdsaError):

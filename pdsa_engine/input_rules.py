@@ -10,8 +10,9 @@ from functools import lru_cache
 from babel.messages.pofile import read_po
 
 from pdsa_engine.catalogues import catalogue_path, translations
-from pdsa_engine.errors import Problem
+from pdsa_engine.errors import Problem, written
 from pdsa_engine.labels import field_label
+from pdsa_engine.refusals import value_said
 
 # pydantic's own rules that the catalogue translates, by their error type, as pydantic words them for the
 # values a form gives (its singular and plural forms are sentences of their own).
@@ -42,9 +43,10 @@ def _rule_in_danish(problem: Problem) -> str:
     words = translations("rules", "da")
     for sentence in _sentences():
         try:
-            if sentence.format(**problem.values) != problem.rule:
+            if written(sentence, problem.values) != problem.rule:
                 continue
-            values = {name: words.gettext(value) if isinstance(value, str) else value
+            # pydantic's values are its own words ("'a' or 'b'"); the engine's are said as its messages say them.
+            values = {name: words.gettext(value) if type(value) is str else value_said(value, "da")
                       for name, value in problem.values.items()}
             return words.gettext(sentence).format(**values)
         except (KeyError, IndexError, ValueError):

@@ -162,6 +162,21 @@ _KEY = re.compile(r"\d+|\d{4}-(?:W\d{2}|\d{2}(?:-\d{2})?)")  # a list's index or
 SEPARATOR = " › "
 
 
+# The kind of code each of the records' coded values is, by the name of its class (a message says them in words).
+KINDS_OF_CODE: dict[str, str] = {
+    "Role": "role", "ProjectStatus": "status", "SignOffStatus": "status", "Phase": "phase", "Decision": "decision",
+    "SignOffKind": "kind", "MeasureKind": "kind", "DriverKind": "kind", "MeetingKind": "kind", "ChartType": "chart",
+    "Frequency": "frequency", "Sector": "sector", "Direction": "direction", "Outcome": "outcome",
+    "Module": "module", "MessageStatus": "delivery",
+}
+
+
+def coded_word(value: object, language: str | None) -> str | None:
+    """The word for a coded value (an enum of the records), or None when the value is not one."""
+    kind = KINDS_OF_CODE.get(type(value).__name__)
+    return None if kind is None else word(str(getattr(value, "value", value)), kind, language)
+
+
 def word(code: str, kind: str, language: str | None) -> str:
     """The word for a coded value of a kind (see VALUES); an unknown code is shown as it is."""
     english = VALUES.get(kind, {}).get(code)

@@ -19,7 +19,7 @@ from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.aggregates.values import Role
 from pdsa_engine.application import PdsaApplication
-from pdsa_engine.errors import NotFound, PermissionDenied
+from pdsa_engine.errors import NotFound, PermissionDenied, record_kind
 from pdsa_engine.names import PersonNames
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Queries:
         facts = views.kept.read(("cohort", str(cohort_id)), views.position,
                                 lambda: reading.cohort_facts(views.store, str(cohort_id), self.name_of))
         if facts is None:
-            raise NotFound(f"no cohort has the id {cohort_id}")
+            raise NotFound("no {kind} has the id {id}", kind=record_kind("cohort"), id=cohort_id)
         return facts
 
     def series(self, actor: str | None, measure_id: UUID) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class Queries:
         store = self._views().store
         found = reading.series(store, str(measure_id))
         if found is None:
-            raise NotFound(f"no measure has the id {measure_id}")
+            raise NotFound("no {kind} has the id {id}", kind=record_kind("measure"), id=measure_id)
         people = reading.project_people(store, found["project_id"]) or {}
         if str(reader.id) not in people.values():
             self._require_any(reader, _READ_ALL)
@@ -211,7 +211,7 @@ class Queries:
         try:
             thing_id = UUID(ref)
         except ValueError:
-            raise NotFound(f"no {kind} has the id {ref}") from None
+            raise NotFound("no {kind} has the id {id}", kind=record_kind(kind), id=ref) from None
         if kind == "cohort":
             self.app.load(Cohort, thing_id)
             self._require_any(reader, _READ_ALL)
@@ -224,7 +224,7 @@ class Queries:
         elif kind == "signoff":
             self.signoff(actor, thing_id)
         else:
-            raise NotFound(f"nothing of the kind {kind!r} is kept here")
+            raise NotFound("nothing of the kind '{kind}' is kept here", kind=kind)
 
     def _readable_project(self, actor: str | None, project_id: UUID) -> ImprovementProject:
         reader = self._reader(actor)
@@ -244,4 +244,4 @@ class Queries:
     @staticmethod
     def _require_any(reader: Person, roles: tuple[Role, ...]) -> None:
         if not any(reader.holds(role) for role in roles):
-            raise PermissionDenied(f"{reader.name} may not read this")
+            raise PermissionDenied("{name} may not read this", name=reader.name)

@@ -64,12 +64,14 @@ class Cohort(PdsaAggregate):
     def create(cls, cohort_id: UUID, stamp: Stamp, name: str, start: date, end: date) -> Cohort:
         require_role(stamp, Role.ADMINISTRATOR)
         if end <= start:
-            raise InvalidInput("end", f"must be after the start date {start.isoformat()}")
+            raise InvalidInput("end", "must be after the start date {start}", start=start)
         if end - start > LONGEST_COHORT:
-            raise InvalidInput("end", f"a cohort runs about a year; {start} to {end} is more than three")
+            raise InvalidInput("end", "a cohort runs about a year; {start} to {end} is more than three", start=start,
+                               end=end)
         today = local_date(stamp.at)
         if abs(start.year - today.year) > YEARS_FROM_TODAY:
-            raise InvalidInput("start", f"{start} is more than {YEARS_FROM_TODAY} years from today ({today})")
+            raise InvalidInput("start", "{start} is more than {years} years from today ({today})", start=start,
+                               years=YEARS_FROM_TODAY, today=today)
         quotas = {region.value: {s.value: n for s, n in seats.items()} for region, seats in DEFAULT_QUOTAS.items()}
         return cls._create(cls.Created, id=cohort_id, by=stamp.by, timestamp=stamp.at, name=name, start=start, end=end, quotas=quotas)
 
@@ -92,14 +94,14 @@ class Cohort(PdsaAggregate):
     def schedule_module(self, stamp: Stamp, module: Module, on: date) -> None:
         self._require_open(stamp)
         if not self.start <= on <= self.end:
-            raise InvalidInput("date", f"must lie within the cohort, {self.start} to {self.end}")
+            raise InvalidInput("date", "must lie within the cohort, {start} to {end}", start=self.start, end=self.end)
         position = MODULE_ORDER.index(module)
         for other, other_on in self.schedule.items():
             other_position = MODULE_ORDER.index(other)
             if other_position < position and other_on >= on:
-                raise InvalidInput("date", f"must come after {_module_name(other)} on {other_on}")
+                raise InvalidInput("date", "must come after {module} on {on}", module=other, on=other_on)
             if other_position > position and other_on <= on:
-                raise InvalidInput("date", f"must come before {_module_name(other)} on {other_on}")
+                raise InvalidInput("date", "must come before {module} on {on}", module=other, on=other_on)
         self._module_scheduled(stamp.by, stamp.at, module, on)
 
     @event("ModuleScheduled")
@@ -109,7 +111,8 @@ class Cohort(PdsaAggregate):
     def set_quota(self, stamp: Stamp, region: Region, sector: Sector, seats: int) -> None:
         self._require_open(stamp)
         taken = self.seats_taken(region, sector)
-        require(seats >= taken, f"{region}, {sector}: {taken} participants are enrolled, the quota cannot be {seats}")
+        require(seats >= taken, "{region}, {sector}: {taken} participants are enrolled, the quota cannot be {seats}",
+                region=region, sector=sector, taken=taken, seats=seats)
         self._quota_set(stamp.by, stamp.at, region, sector, seats)
 
     @event("QuotaSet")
@@ -145,10 +148,9 @@ class Cohort(PdsaAggregate):
                 else "the participant withdrew from this cohort; a withdrawal is final"
             )
         quota = self.quotas[(region, sector)]  # a cohort is created with a quota for every region and sector
-        require(
-            self.seats_taken(region, sector) < quota,
-            f"{region}, {sector}: all {quota} seats are taken" if quota else f"{region}, {sector}: no seats",
-        )
+        require(quota > 0, "{region}, {sector}: no seats", region=region, sector=sector)
+        require(self.seats_taken(region, sector) < quota, "{region}, {sector}: all {quota} seats are taken",
+                region=region, sector=sector, quota=quota)
         self._enrolled(stamp.by, stamp.at, participant_id, organisation, region, sector)
 
     @event("Enrolled")
@@ -185,13 +187,15 @@ class Cohort(PdsaAggregate):
         self._require_open(stamp)
         unique = list(dict.fromkeys(members))
         if not GROUP_MIN <= len(unique) <= GROUP_MAX:
-            raise InvalidInput("member", f"a sparring group has {GROUP_MIN} to {GROUP_MAX} members, not {len(unique)}")
-        require(all(g.name != name for g in self.groups.values()), f"a group named {name!r} already exists")
+            raise InvalidInput("member", "a sparring group has {least} to {most} members, not {count}", least=GROUP_MIN,
+                               most=GROUP_MAX, count=len(unique))
+        require(all(g.name != name for g in self.groups.values()), "a group named '{name}' already exists", name=name)
         grouped = {m for g in self.groups.values() for m in g.members}
         for member in unique:
             enrolment = self.active_enrolment(member)
-            require(enrolment.region == region, f"member {member} is enrolled in {enrolment.region}, not {region}")
-            require(member not in grouped, f"member {member} is already in another sparring group")
+            require(enrolment.region == region, "member {member} is enrolled in {enrolled}, not {region}", member=member,
+                    enrolled=enrolment.region, region=region)
+            require(member not in grouped, "member {member} is already in another sparring group", member=member)
         self._group_formed(stamp.by, stamp.at, group_id, name, region, unique)
 
     @event("GroupFormed")
@@ -223,11 +227,7 @@ class Cohort(PdsaAggregate):
 
     def _require_open(self, stamp: Stamp) -> None:
         require_role(stamp, Role.ADMINISTRATOR)
-        require(not self.closed, f"cohort {self.name!r} is closed")
-
-
-def _module_name(module: Module) -> str:
-    return {Module.KICKOFF: "the kick-off", Module.POSTER: "the poster presentation"}.get(module, f"module {module}")
+        require(not self.closed, "the cohort '{name}' is closed", name=self.name)
 
 
 def normalise_cohort_name(name: str) -> str:

@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
 from pdsa_engine.aggregates.values import Actor, Decision, Phase, Role, Stamp
 from pdsa_engine.clock import local_date
-from pdsa_engine.errors import InvalidInput, Refused
+from pdsa_engine.errors import InvalidInput, Refused, Word
 
 PLAN_REACH = timedelta(days=5 * 366)
 LONGEST_CYCLE = timedelta(days=366)
@@ -37,14 +37,15 @@ class PlanRecord:
         if not self.predictions:
             raise InvalidInput("prediction", "a plan makes at least one prediction")
         if self.end < self.start:
-            raise InvalidInput("end", f"the planned end must come on or after the start {self.start}")
+            raise InvalidInput("end", "the planned end must come on or after the start {start}", start=self.start)
         # A test of change is small: weeks, a few months. These bounds catch mistyped years.
         today = local_date(now)
         if abs(self.start - today) > PLAN_REACH:
-            raise InvalidInput("start", f"{self.start} is more than five years from today ({today})")
+            raise InvalidInput("start", "{start} is more than five years from today ({today})", start=self.start,
+                               today=today)
         if self.end - self.start > LONGEST_CYCLE:
-            raise InvalidInput("end", f"a cycle tests a change in weeks or months; {self.start} to {self.end} is "
-                                      "more than a year")
+            raise InvalidInput("end", "a cycle tests a change in weeks or months; {start} to {end} is more than a year",
+                               start=self.start, end=self.end)
 
     def event_fields(self) -> dict[str, object]:
         return {**vars(self), "predictions": list(self.predictions), "questions": list(self.questions)}
@@ -68,7 +69,7 @@ class ActRecord:
 
 
 _AMENDABLE = {Phase.PLAN: PlanRecord, Phase.DO: DoRecord, Phase.STUDY: StudyRecord}
-_NEXT_STEP = {Phase.PLAN: "do", Phase.DO: "study", Phase.STUDY: "act"}
+_NEXT_STEP = {Phase.PLAN: Word("Do"), Phase.DO: Word("Study"), Phase.STUDY: Word("Act")}
 
 
 def phase_of_field(name: str) -> Phase:
@@ -84,7 +85,7 @@ class PDSACycle(PdsaAggregate):
         cls, cycle_id: UUID, stamp: Stamp, project_id: UUID, participant_id: UUID, change_idea_id: UUID,
         measure_ids: list[UUID], continues: UUID | None, record: PlanRecord,
     ) -> PDSACycle:
-        require_person(stamp, participant_id, Role.PARTICIPANT, "project's participant")
+        require_person(stamp, participant_id, Role.PARTICIPANT, Word("project's participant"))
         record.check(stamp.at)
         return cls._create(
             cls.Planned, id=cycle_id, by=stamp.by, timestamp=stamp.at, project_id=project_id, participant_id=participant_id,
@@ -112,7 +113,7 @@ class PDSACycle(PdsaAggregate):
         self.cancelled_in: Phase | None = None
 
     def do(self, stamp: Stamp, observations: str, problems: str | None) -> None:
-        self._require_step(stamp, Phase.PLAN, "do")
+        self._require_step(stamp, Phase.PLAN, _NEXT_STEP[Phase.PLAN])
         self._carried_out(stamp.by, stamp.at, observations, problems)
 
     @event("CarriedOut")
@@ -121,7 +122,7 @@ class PDSACycle(PdsaAggregate):
         self.done = DoRecord(observations, problems)
 
     def study(self, stamp: Stamp, findings: str) -> None:
-        self._require_step(stamp, Phase.DO, "study")
+        self._require_step(stamp, Phase.DO, _NEXT_STEP[Phase.DO])
         self._studied(stamp.by, stamp.at, findings)
 
     @event("Studied")
@@ -130,7 +131,7 @@ class PDSACycle(PdsaAggregate):
         self.studied = StudyRecord(findings)
 
     def act(self, stamp: Stamp, decision: Decision, next_steps: str | None) -> None:
-        self._require_step(stamp, Phase.STUDY, "act")
+        self._require_step(stamp, Phase.STUDY, _NEXT_STEP[Phase.STUDY])
         self._acted(stamp.by, stamp.at, decision, next_steps)
 
     @event("Acted")
@@ -143,12 +144,12 @@ class PDSACycle(PdsaAggregate):
         self._require_participant(stamp)
         self._require_open()
         if not changes:
-            raise InvalidInput("amend", f"name at least one field of the {self.phase} record to amend")
+            raise InvalidInput("amend", "name at least one field of the {phase} record to amend", phase=self.phase)
         for name in changes:
             owner = phase_of_field(name)
             if owner is not self.phase:
-                raise Refused(f"{name} belongs to the {owner} record; the cycle is in its {self.phase} phase, "
-                              "and only the current phase's record may be amended")
+                raise Refused("{name} belongs to the {owner} record; the cycle is in its {phase} phase, and only the "
+                              "current phase's record may be amended", name=name, owner=owner, phase=self.phase)
         current = self._current_record()
         amended = replace(current, **changes)
         require(amended != current, "the amendment changes nothing")
@@ -191,17 +192,16 @@ class PDSACycle(PdsaAggregate):
         assert record is not None
         return record
 
-    def _require_step(self, stamp: Stamp, expected: Phase, step: str) -> None:
+    def _require_step(self, stamp: Stamp, expected: Phase, step: Word) -> None:
         self._require_participant(stamp)
         self._require_open()
         if self.phase is not expected:
-            raise Refused(
-                f"the cycle is in its {self.phase} phase: {_NEXT_STEP[self.phase]} comes next, not {step}"
-            )
+            raise Refused("the cycle is in its {phase} phase: {next} comes next, not {step}", phase=self.phase,
+                          next=_NEXT_STEP[self.phase], step=step)
 
     def _require_open(self) -> None:
         if not self.phase.is_open:
-            raise Refused(f"the cycle is {self.phase}; nothing in it can change")
+            raise Refused("the cycle is {phase}; nothing in it can change", phase=self.phase)
 
     def _require_participant(self, stamp: Stamp) -> None:
-        require_person(stamp, self.participant_id, Role.PARTICIPANT, "project's participant")
+        require_person(stamp, self.participant_id, Role.PARTICIPANT, Word("project's participant"))

@@ -47,7 +47,7 @@ class CycleLedger(Mapping[UUID, CycleRef]):
         try:
             return self[cycle_id]
         except KeyError:
-            raise NotFound(f"the project has no cycle {cycle_id}") from None
+            raise NotFound("the project has no cycle {cycle}", cycle=cycle_id) from None
 
     def open_ones(self) -> list[CycleRef]:
         return [ref for ref in self.refs if ref.open]
@@ -58,12 +58,12 @@ class CycleLedger(Mapping[UUID, CycleRef]):
     def check_can_open(self, change_idea_id: UUID, continues: UUID | None) -> None:
         on_idea = self.on_idea(change_idea_id)
         for ref in on_idea:
-            require(not ref.open, f"cycle {ref.cycle_id} on this change idea is still open")
+            require(not ref.open, "cycle {cycle} on this change idea is still open", cycle=ref.cycle_id)
         if continues is None:
             concluded = [ref for ref in on_idea if ref.decision is not None]
             if concluded and concluded[-1].decision is Decision.ADAPT:
-                raise Refused(f"cycle {concluded[-1].cycle_id} on this change idea was adapted: the next cycle on "
-                              "it continues it", field="continues")
+                raise Refused("cycle {cycle} on this change idea was adapted: the next cycle on it continues it",
+                              field="continues", cycle=concluded[-1].cycle_id)
             return
         previous = self.find(continues)
         require(previous.change_idea_id == change_idea_id, "a cycle continues a cycle on the same change idea")

@@ -35,7 +35,7 @@ class DriverDiagram:
         for node in self.nodes:
             if node.node_id == node_id:
                 return node
-        raise NotFound(f"the driver diagram has no node {node_id}")
+        raise NotFound("the driver diagram has no node {node}", node=node_id)
 
     def children(self, node_id: UUID | None) -> tuple[DriverNode, ...]:
         return tuple(n for n in self.nodes if n.parent_id == node_id)
@@ -55,10 +55,11 @@ class DriverDiagram:
                 raise InvalidInput("under", "a primary driver hangs directly under the aim")
             return
         if parent_id is None:
-            raise InvalidInput("under", f"a {_label(kind)} needs --under, the id of a {_label(wanted)}")
+            raise InvalidInput("under", "a {kind} needs --under, the id of a {wanted}", kind=kind, wanted=wanted)
         parent = self.node(parent_id)
         if parent.kind is not wanted:
-            raise InvalidInput("under", f"a {_label(kind)} goes under a {_label(wanted)}, not a {_label(parent.kind)}")
+            raise InvalidInput("under", "a {kind} goes under a {wanted}, not a {parent}", kind=kind, wanted=wanted,
+                               parent=parent.kind)
 
     def check_move(self, node_id: UUID, parent_id: UUID) -> None:
         node = self.node(node_id)
@@ -88,5 +89,3 @@ class DriverDiagram:
         return DriverDiagram(tuple(n for n in self.nodes if n.node_id != node_id))
 
 
-def _label(kind: DriverKind) -> str:
-    return kind.value.replace("_", " ") + ("" if kind is DriverKind.CHANGE_IDEA else " driver")

@@ -18,7 +18,7 @@ from immutables import Map
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person
 from pdsa_engine.aggregates.periods import canonical_period, check_recordable, period_start
 from pdsa_engine.aggregates.values import Actor, ChartType, Frequency, Role, Stamp
-from pdsa_engine.errors import InvalidInput, NotFound
+from pdsa_engine.errors import InvalidInput, NotFound, Word
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class MeasureSeries(PdsaAggregate):
         self._require_participant(stamp)
         period = canonical_period(period, self.frequency)
         check_recordable(period, self.frequency, stamp.at, self.cohort_start)
-        require(period not in self.points, f"{period} is already recorded; correct it with a reason instead")
+        require(period not in self.points, "{period} is already recorded; correct it with a reason instead", period=period)
         _check_point(self.chart, value, n)
         self._recorded(stamp.by, stamp.at, period, value, n)
 
@@ -74,9 +74,9 @@ class MeasureSeries(PdsaAggregate):
         self._require_participant(stamp)
         period = canonical_period(period, self.frequency)
         if period not in self.points:
-            raise NotFound(f"no data point is recorded for {period}")
+            raise NotFound("no data point is recorded for {period}", period=period)
         current = self.points[period]
-        require((current.value, current.n) != (value, n), f"{period} already holds exactly that")
+        require((current.value, current.n) != (value, n), "{period} already holds exactly that", period=period)
         _check_point(self.chart, value, n)
         self._corrected(stamp.by, stamp.at, period, value, n, reason)
 
@@ -92,13 +92,14 @@ class MeasureSeries(PdsaAggregate):
         self._require_participant(stamp)
         require(
             frequency is self.frequency or not self.points,
-            f"data is already recorded {self.frequency.value} by {self.frequency.value}; the frequency cannot change",
+            "data is already recorded {frequency}; the frequency cannot change", frequency=self.frequency,
         )
         for point in self.points.values():
             try:
                 _check_point(chart, point.value, point.n)
             except InvalidInput as misfit:
-                raise InvalidInput("chart", f"the data of {point.period} does not fit a {chart} chart: {misfit.rule}")
+                raise InvalidInput("chart", "the data of {period} does not fit a {chart}: {why}", period=point.period,
+                                   chart=chart, why=misfit) from None
         self._redefined(stamp.by, stamp.at, chart, frequency)
 
     @event("Redefined")
@@ -110,7 +111,7 @@ class MeasureSeries(PdsaAggregate):
         """A new part of the chart, with its own centre line and limits, from this period on."""
         self._require_participant(stamp)
         period = canonical_period(period, self.frequency)
-        require(period not in self.phases, f"a new phase already starts at {period}")
+        require(period not in self.phases, "a new phase already starts at {period}", period=period)
         self._phase_started(stamp.by, stamp.at, period, reason, cycle_id)
 
     @event("PhaseStarted")
@@ -122,7 +123,7 @@ class MeasureSeries(PdsaAggregate):
         self._require_participant(stamp)
         period = canonical_period(period, self.frequency)
         if period not in self.phases:
-            raise NotFound(f"no phase starts at {period}")
+            raise NotFound("no phase starts at {period}", period=period)
         self._phase_withdrawn(stamp.by, stamp.at, period, reason)
 
     @event("PhaseWithdrawn")
@@ -145,24 +146,26 @@ class MeasureSeries(PdsaAggregate):
         return sorted(self.points.values(), key=lambda p: period_start(p.period, self.frequency))
 
     def _require_participant(self, stamp: Stamp) -> None:
-        require_person(stamp, self.participant_id, Role.PARTICIPANT, "project's participant")
+        require_person(stamp, self.participant_id, Role.PARTICIPANT, Word("project's participant"))
 
 
 def _check_point(chart: ChartType, value: Decimal, n: Decimal | None) -> None:
     if n is None and chart.needs_denominator:
-        raise InvalidInput("n", f"a {chart} chart needs the denominator of every point (--n)")
+        raise InvalidInput("n", "a {chart} needs the denominator of every point (--n)", chart=chart)
     if n is not None and not chart.allows_denominator:
         raise InvalidInput("n", "a c chart counts events and takes no denominator")
     if n is not None and n <= 0:
-        raise InvalidInput("n", f"the denominator must be greater than 0, not {n}")
+        raise InvalidInput("n", "the denominator must be greater than 0, not {n}", n=n)
     if chart in _COUNTING_CHARTS and not _is_whole(value):
-        raise InvalidInput("value", f"a {chart} chart counts, so its value is a whole number, not {value}")
+        raise InvalidInput("value", "a {chart} counts, so its value is a whole number, not {value}", chart=chart,
+                           value=value)
     if chart in _PROPORTION_CHARTS and n is not None and not _is_whole(n):
-        raise InvalidInput("n", f"a proportion's denominator counts cases, so it is a whole number, not {n}")
+        raise InvalidInput("n", "a proportion's denominator counts cases, so it is a whole number, not {n}", n=n)
     if chart in _PROPORTION_CHARTS and n is not None and not 0 <= value <= n:
-        raise InvalidInput("value", f"a proportion's numerator lies between 0 and the denominator {n}, not {value}")
+        raise InvalidInput("value", "a proportion's numerator lies between 0 and the denominator {n}, not {value}",
+                           n=n, value=value)
     if chart in _COUNTING_CHARTS and value < 0:
-        raise InvalidInput("value", f"a count cannot be negative, not {value}")
+        raise InvalidInput("value", "a count cannot be negative, not {value}", value=value)
 
 
 # p and p′ count cases with the property among n cases; c, u and u′ count events (u per unit of exposure n).

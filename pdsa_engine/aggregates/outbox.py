@@ -82,7 +82,7 @@ class OutboxMessage(PdsaAggregate):
         return self.status is MessageStatus.SENDING and self.claimed_until is not None and self.claimed_until <= now
 
     def claim(self, stamp: Stamp) -> None:
-        require(self.due_for_a_try(stamp.at), f"the message is {self.status}, not due for a try")
+        require(self.due_for_a_try(stamp.at), "the message is {status}, not due for a try", status=self.status)
         self._claimed(stamp.by, stamp.at, self.attempts + 1, stamp.at + CLAIM)
 
     @event("Claimed")
@@ -139,7 +139,8 @@ class OutboxMessage(PdsaAggregate):
     def retry(self, stamp: Stamp) -> None:
         """An administrator sends a failed message again: its tries (and their count) start afresh."""
         require_role(stamp, Role.ADMINISTRATOR)
-        require(self.status is MessageStatus.FAILED, f"only a failed message is retried; this one is {self.status}")
+        require(self.status is MessageStatus.FAILED, "only a failed message is retried; this one is {status}",
+                status=self.status)
         self._retried(stamp.by, stamp.at)
 
     @event("Retried")

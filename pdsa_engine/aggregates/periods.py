@@ -8,14 +8,13 @@ from datetime import date, datetime
 
 from pdsa_engine.aggregates.values import Frequency
 from pdsa_engine.clock import local_date
-from pdsa_engine.errors import InvalidInput
+from pdsa_engine.errors import InvalidInput, Word
 
 # Baseline data may reach back before the cohort starts, but not further than this.
 BASELINE_YEARS = 3
 
-_EXAMPLES = {Frequency.DAY: "an ISO date like 2031-02-05", Frequency.WEEK: "an ISO week like 2031-W05",
-             Frequency.MONTH: "a month like 2031-02"}
-_ADJECTIVES = {Frequency.DAY: "daily", Frequency.WEEK: "weekly", Frequency.MONTH: "monthly"}
+_EXAMPLES = {Frequency.DAY: Word("an ISO date like 2031-02-05"), Frequency.WEEK: Word("an ISO week like 2031-W05"),
+             Frequency.MONTH: Word("a month like 2031-02")}
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -33,7 +32,8 @@ def period_start(period: str, frequency: Frequency) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise InvalidInput("period", f"a {_ADJECTIVES[frequency]} measure takes {_EXAMPLES[frequency]}, not {period!r}")
+    raise InvalidInput("period", "a {frequency} measure takes {example}, not '{period}'", frequency=frequency,
+                       example=_EXAMPLES[frequency], period=period)
 
 
 def canonical_period(period: str, frequency: Frequency) -> str:
@@ -50,14 +50,15 @@ def check_recordable(period: str, frequency: Frequency, now: datetime, cohort_st
     """Data is recorded for the current period or one before it, back to a few years before the cohort."""
     starts, today = period_start(period, frequency), local_date(now)
     if starts > today:
-        raise InvalidInput("period", f"{period} has not begun yet; data is recorded for {today:%Y-%m-%d}'s period "
-                                     "or earlier ones")
+        raise InvalidInput("period", "{period} has not begun yet; data is recorded for {today}'s period or earlier "
+                                     "ones", period=period, today=today)
     reference = cohort_start or today
     earliest = _years_before(reference, BASELINE_YEARS)
     if starts < earliest:
-        since = "the cohort starts" if cohort_start else "today"
-        raise InvalidInput("period", f"{period} lies more than {BASELINE_YEARS} years before {since}; baseline data "
-                                     f"goes back to {earliest:%Y-%m-%d} at the most")
+        since = Word("the cohort starts") if cohort_start else Word("today")
+        raise InvalidInput("period", "{period} lies more than {years} years before {since}; baseline data goes back "
+                                     "to {earliest} at the most", period=period, years=BASELINE_YEARS, since=since,
+                           earliest=earliest)
 
 
 def _years_before(day: date, years: int) -> date:

@@ -64,7 +64,7 @@ class Person(PdsaAggregate):
 
     def grant(self, stamp: Stamp, role: Role) -> None:
         require_role(stamp, Role.ADMINISTRATOR)
-        require(role not in self.roles, f"{self.name} already holds the {role} role")
+        require(role not in self.roles, "{name} already holds the {role} role", name=self.name, role=role)
         self._role_granted(stamp.by, stamp.at, role)
 
     @event("RoleGranted")

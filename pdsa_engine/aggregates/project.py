@@ -37,7 +37,7 @@ from pdsa_engine.aggregates.values import (
     SignOffStatus,
     Stamp,
 )
-from pdsa_engine.errors import InvalidInput, NotFound, Refused
+from pdsa_engine.errors import InvalidInput, NotFound, Refused, Word
 
 # A project runs through the year of its cohort and is spread afterwards; an aim further off is a mistyped year.
 AIM_REACH = timedelta(days=5 * 366)
@@ -109,10 +109,10 @@ class ImprovementProject(PdsaAggregate):
     def set_aim(self, stamp: Stamp, what: str, how_much: str, achieve_by: date) -> None:
         self._require_charter_editable(stamp)
         if achieve_by < self.cohort_start:
-            raise InvalidInput("by", f"the aim cannot be due before the cohort starts on {self.cohort_start}")
+            raise InvalidInput("by", "the aim cannot be due before the cohort starts on {start}", start=self.cohort_start)
         if achieve_by - self.cohort_start > AIM_REACH:
-            raise InvalidInput("by", f"an aim is due within the programme's reach: by {self.cohort_start + AIM_REACH} "
-                                     f"at the latest, not {achieve_by}")
+            raise InvalidInput("by", "an aim is due within the programme's reach: by {latest} at the latest, not {by}",
+                               latest=self.cohort_start + AIM_REACH, by=achieve_by)
         require(self.aim != Aim(what, how_much, achieve_by), "the aim is already exactly that")
         self._aim_set(stamp.by, stamp.at, what, how_much, achieve_by)
 
@@ -154,7 +154,7 @@ class ImprovementProject(PdsaAggregate):
         try:
             return self.measures[measure_id]
         except KeyError:
-            raise NotFound(f"the project has no measure {measure_id}") from None
+            raise NotFound("the project has no measure {measure}", measure=measure_id) from None
 
     def add_driver(self, stamp: Stamp, node_id: UUID, kind: DriverKind, text: str, parent_id: UUID | None) -> None:
         self._require_charter_editable(stamp)
@@ -204,8 +204,8 @@ class ImprovementProject(PdsaAggregate):
         self._require_participant(stamp)
         self._require_not_closed()
         if not is_progress_score(score):
-            raise InvalidInput("score", f"must be 0.5 to 5.0 in steps of 0.5, not {score}")
-        check_moment("date", on, stamp.at, not_before=self.cohort_start, earliest_is="the cohort starts")
+            raise InvalidInput("score", "must be 0.5 to 5.0 in steps of 0.5, not {score}", score=score)
+        check_moment("date", on, stamp.at, not_before=self.cohort_start, earliest_is=Word("the cohort starts"))
         self._progress_scored(stamp.by, stamp.at, score, on)
 
     @event("ProgressScored")
@@ -221,7 +221,7 @@ class ImprovementProject(PdsaAggregate):
             raise InvalidInput("attendee", "a meeting needs at least one attendee")
         # The start-up meeting with the sponsor may come before the kick-off, but not by more than a year.
         check_moment("date", on, stamp.at, not_before=self.cohort_start - timedelta(days=365),
-                     earliest_is="a year before the cohort starts")
+                     earliest_is=Word("a year before the cohort starts"))
         self._meeting_recorded(stamp.by, stamp.at, meeting_id, kind, on, list(dict.fromkeys(attendees)))
 
     @event("MeetingRecorded")
@@ -235,7 +235,8 @@ class ImprovementProject(PdsaAggregate):
     def submit_charter(self, stamp: Stamp, signoff_id: UUID) -> None:
         self._require_participant(stamp)
         require(self.status is not ProjectStatus.CHARTER_SUBMITTED, "the charter is already awaiting its sign-off")
-        require(self.status is ProjectStatus.DRAFT, f"the project is {self.status}; only a draft charter is submitted")
+        require(self.status is ProjectStatus.DRAFT, "the project is {status}; only a draft charter is submitted",
+                status=self.status)
         require(self.aim is not None, "the charter needs an aim before it can be submitted")
         require(bool(self.measures), "the charter needs at least one measure before it can be submitted")
         require(bool(self.diagram.change_idea_ids()), "the charter needs at least one change idea in its driver diagram")
@@ -248,7 +249,7 @@ class ImprovementProject(PdsaAggregate):
 
     def request_scale_up(self, stamp: Stamp, signoff_id: UUID, cycle_id: UUID) -> None:
         self._require_participant(stamp)
-        self._require_active("a scale-up is requested")
+        self._require_active(Word("a scale-up is requested"))
         cycle = self.cycles.find(cycle_id)
         require(cycle.decision is Decision.ADOPT, "only a cycle whose change was adopted can be scaled up")
         require(cycle_id not in self.scaled_up, "scaling up this change was already approved")
@@ -264,13 +265,13 @@ class ImprovementProject(PdsaAggregate):
 
     def request_closure(self, stamp: Stamp, signoff_id: UUID, outcome: Outcome) -> None:
         self._require_participant(stamp)
-        self._require_active("closure is requested")
+        self._require_active(Word("closure is requested"))
         require(
             all(p.kind is not SignOffKind.CLOSURE for p in self.pending.values()),
             "a closure request already awaits the sponsor",
         )
-        open_cycles = [str(c.cycle_id) for c in self.cycles.open_ones()]
-        require(not open_cycles, f"finish or cancel the open cycles first: {', '.join(open_cycles)}")
+        open_cycles = tuple(str(c.cycle_id) for c in self.cycles.open_ones())
+        require(not open_cycles, "finish or cancel the open cycles first: {cycles}", cycles=open_cycles)
         self._closure_requested(stamp.by, stamp.at, signoff_id, outcome)
 
     @event("ClosureRequested")
@@ -306,10 +307,10 @@ class ImprovementProject(PdsaAggregate):
         self, stamp: Stamp, cycle_id: UUID, change_idea_id: UUID, continues: UUID | None, measure_ids: list[UUID]
     ) -> None:
         self._require_participant(stamp)
-        self._require_active("cycles are planned")
+        self._require_active(Word("cycles are planned"))
         require(self.pending_closure() is None, "closure of the project awaits the sponsor; no new cycles")
         if not self.diagram.has_change_idea(change_idea_id):
-            raise NotFound(f"the driver diagram has no change idea {change_idea_id}")
+            raise NotFound("the driver diagram has no change idea {node}", node=change_idea_id)
         for measure_id in measure_ids:
             self.measure(measure_id)
         self.cycles.check_can_open(change_idea_id, continues)
@@ -350,13 +351,14 @@ class ImprovementProject(PdsaAggregate):
             self.charter_changed_since_approval = True
 
     def _require_participant(self, stamp: Stamp) -> None:
-        require_person(stamp, self.participant_id, Role.PARTICIPANT, "project's participant")
+        require_person(stamp, self.participant_id, Role.PARTICIPANT, Word("project's participant"))
 
     def _require_not_closed(self) -> None:
         require(self.status is not ProjectStatus.CLOSED, "the project is closed")
 
-    def _require_active(self, what: str) -> None:
-        require(self.status is ProjectStatus.ACTIVE, f"{what} only on an active project; this one is {self.status}")
+    def _require_active(self, what: Word) -> None:
+        require(self.status is ProjectStatus.ACTIVE, "{what} only on an active project; this one is {status}",
+                what=what, status=self.status)
 
     def _require_charter_editable(self, stamp: Stamp) -> None:
         self._require_participant(stamp)
@@ -367,4 +369,4 @@ class ImprovementProject(PdsaAggregate):
     def _require_unique_measure_name(self, definition: MeasureDefinition) -> None:
         clash = [m for m in self.measures.values()
                  if m.name.casefold() == definition.name.casefold() and m.measure_id != definition.measure_id]
-        require(not clash, f"the project already has a measure named {definition.name!r}")
+        require(not clash, "the project already has a measure named '{name}'", name=definition.name)

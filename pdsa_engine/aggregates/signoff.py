@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 
 from pdsa_engine.aggregates.base import PdsaAggregate, require, require_person, require_role
 from pdsa_engine.aggregates.values import Actor, Outcome, Role, SignOffKind, SignOffStatus, Stamp
-from pdsa_engine.errors import InvalidInput
+from pdsa_engine.errors import InvalidInput, Word
 
 DECISIONS = (SignOffStatus.APPROVED, SignOffStatus.CHANGES_REQUESTED, SignOffStatus.DECLINED)
 
@@ -56,8 +56,9 @@ class SignOff(PdsaAggregate):
 
     def decide(self, stamp: Stamp, decision: SignOffStatus, comment: str | None, project_version: int,
                by_mailed_link: bool = False) -> None:
-        require_person(stamp, self.sponsor_id, Role.SPONSOR, "sponsor the sign-off is addressed to")
-        require(decision in DECISIONS, f"a sponsor decides by approving, requesting changes or declining, not {decision}")
+        require_person(stamp, self.sponsor_id, Role.SPONSOR, Word("sponsor the sign-off is addressed to"))
+        require(decision in DECISIONS, "a sponsor decides by approving, requesting changes or declining, not {decision}",
+                decision=decision)
         self._require_pending()
         if decision is not SignOffStatus.APPROVED and not comment:
             raise InvalidInput("comment", "say what should change, or why the request is declined")
@@ -77,7 +78,7 @@ class SignOff(PdsaAggregate):
         self.decided_at = timestamp
 
     def withdraw(self, stamp: Stamp) -> None:
-        require_person(stamp, self.requested_by, Role.PARTICIPANT, "participant who made the request")
+        require_person(stamp, self.requested_by, Role.PARTICIPANT, Word("participant who made the request"))
         self._require_pending()
         self._withdrawn(stamp.by, stamp.at)
 
@@ -101,4 +102,4 @@ class SignOff(PdsaAggregate):
         return self.status is SignOffStatus.REQUESTED
 
     def _require_pending(self) -> None:
-        require(self.pending, f"the sign-off is already {self.status.value.replace('_', ' ')}")
+        require(self.pending, "the sign-off is already {status}", status=self.status)

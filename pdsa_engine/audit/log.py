@@ -40,7 +40,8 @@ def parse_moment(field: str, text: str) -> datetime:
         raise InvalidInput(field, "must be an ISO 8601 moment like 2026-03-09T14:00 or 2026-03-09") from None
     # Years near 1 or 9999 cannot be moved between time zones; no history reaches them anyway.
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise InvalidInput(field, f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise InvalidInput(field, "must lie between the years {earliest} and {latest}", earliest=EARLIEST_YEAR,
+                           latest=LATEST_YEAR)
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE)
 
 
@@ -52,8 +53,10 @@ def event_name(text: str) -> str:
         [n for n in EVENT_NAMES if n.split(".")[1].casefold() == wanted]
     if len(matches) == 1:
         return matches[0]
-    hint = f"it could be {' or '.join(matches)}" if matches else "e.g. PDSACycle.Acted or SignOff.Decided"
-    raise InvalidInput("type", f"must be one of the event names the log shows: {hint}")
+    if matches:
+        raise InvalidInput("type", "must be one of the event names the log shows: it could be {names}",
+                           names=tuple(matches))
+    raise InvalidInput("type", "must be one of the event names the log shows, e.g. PDSACycle.Acted or SignOff.Decided")
 
 
 def read_log(store: ViewStore, chosen: LogFilter, language: str, name_of: Callable[[str], str]) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.audit.snapshots import SealedSnapshots
 from pdsa_engine.audit.state import differences, flatten
-from pdsa_engine.errors import InvalidInput, NotFound
+from pdsa_engine.errors import InvalidInput, NotFound, record_kind
 from pdsa_engine.stores import select_histories
 
 # Left out when two replays are compared: when they were taken, and the summaries of what is compared in full.
@@ -43,13 +43,13 @@ class Replay:
         head = self._head(project_id)
         if version is not None:
             if not 1 <= version <= head.version:
-                raise InvalidInput("version", f"must be between 1 and {head.version}, the project's versions")
+                raise InvalidInput("version", "must be between 1 and {last}, the project's versions", last=head.version)
             project = self._replayed(project_id, version=version)
             moment = at or project.modified_on
         elif at is not None:
             project, moment = self._replayed(project_id, moment=at), at
             if project is None:
-                raise NotFound(f"the project did not exist yet at {at.isoformat()}")
+                raise NotFound("the project did not exist yet at {at}", at=at.isoformat())
         else:
             project, moment = head, None
         cycles = self._replayed_together(list(project.cycles), moment)
@@ -62,7 +62,7 @@ class Replay:
     def _head(self, project_id: UUID) -> ImprovementProject:
         project = self._replayed(project_id)
         if not isinstance(project, ImprovementProject):
-            raise NotFound(f"no project has the id {project_id}")
+            raise NotFound("no {kind} has the id {id}", kind=record_kind("project"), id=project_id)
         return project
 
     def _replayed(self, aggregate_id: UUID, version: int | None = None, moment: datetime | None = None) -> Any:

@@ -59,7 +59,7 @@ class Audit:
             raise PermissionDenied("audit commands need an acting person: give --as PERSON or set PDSA_ACTOR")
         person = self.app.person(actor)
         if not any(person.holds(role) for role in AUDIT_ROLES):
-            raise PermissionDenied(f"{person.name} is neither an auditor nor an administrator")
+            raise PermissionDenied("{name} is neither an auditor nor an administrator", name=person.name)
         return person
 
     # -- the history ---------------------------------------------------------------------------------
@@ -88,17 +88,18 @@ class Audit:
         """Writes the project's history to a file, and records who exported it."""
         self.auditor(actor)
         if format not in FORMATS:
-            raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}")
+            raise InvalidInput("format", "must be one of {formats}", formats=tuple(FORMATS))
         if path.is_dir():
-            raise InvalidInput("out", f"{path} is a folder: name the file to write")
+            raise InvalidInput("out", "{path} is a folder: name the file to write", path=path)
         if path.exists() and not replace_file:
-            raise InvalidInput("out", f"{path} exists already: choose another name, or give --force to replace it")
+            raise InvalidInput("out", "{path} exists already: choose another name, or give --force to replace it",
+                               path=path)
         exported = self.exported(actor, project_id, format, language)
         try:
             write_atomically(path, exported.text)
         except OSError as problem:
-            raise InvalidInput("out", f"cannot write {path}: {problem.strerror} (the attempt is recorded as "
-                                      f"{exported.record})") from None
+            raise InvalidInput("out", "cannot write {path}: {problem} (the attempt is recorded as {record})",
+                               path=path, problem=problem.strerror, record=exported.record) from None
         return {"path": str(path), "format": format, "events": exported.events, "record": exported.record}
 
     def exported(self, actor: str | None, project_id: UUID, format: str, language: str | None = None) -> Exported:
@@ -107,7 +108,7 @@ class Audit:
         off, leaves the record of the attempt)."""
         reader = self.auditor(actor)
         if format not in FORMATS:
-            raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}")
+            raise InvalidInput("format", "must be one of {formats}", formats=tuple(FORMATS))
         language = language or reader.language
         project = self.replayer.project(project_id)
         lines = self.log(actor, LogFilter(project=str(project_id)), language)
@@ -154,7 +155,8 @@ class Audit:
         them, which is the point: a copy away from the database), and how many snapshots were taken."""
         key = self.key
         if key is None:
-            raise PermissionDenied(f"checkpoints are signed with the audit key, which is not at {self.settings.audit_key}")
+            raise PermissionDenied("checkpoints are signed with the audit key, which is not at {path}",
+                                   path=self.settings.audit_key)
         verification = verify(self.app.recorder, key, [], key.public, self.snapshots)
         if not verification.holds:
             raise HistoryBroken(f"no checkpoint of a broken history: {describe_break(verification)}")
@@ -178,9 +180,10 @@ class Audit:
         try:
             return read_checkpoint(path)
         except OSError as problem:
-            raise InvalidInput("checkpoint", f"cannot read {path}: {problem.strerror or problem}") from None
+            raise InvalidInput("checkpoint", "cannot read {path}: {problem}", path=path,
+                               problem=problem.strerror or problem) from None
         except (ValueError, KeyError, TypeError, AttributeError):  # not JSON, or JSON of another shape
-            raise InvalidInput("checkpoint", f"{path} is not a checkpoint written by `pdsa audit checkpoint`") \
+            raise InvalidInput("checkpoint", "{path} is not a checkpoint written by `pdsa audit checkpoint`", path=path) \
                 from None
 
 

@@ -29,8 +29,8 @@ def _progress_score(score: Decimal) -> Decimal:
 def _exactly_one(model: BaseModel, names: tuple[str, ...]) -> None:
     given = [name for name in names if getattr(model, name) is not None]
     if len(given) != 1:
-        options = " or ".join(f"--{name.replace('_', '-')}" for name in names)
-        raise InvalidInput(names[0], f"give exactly one of {options}")
+        options = tuple(f"--{name.replace('_', '-')}" for name in names)
+        raise InvalidInput(names[0], "give exactly one of {options}", options=options)
 
 
 class CreateProject(Command):

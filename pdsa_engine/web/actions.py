@@ -16,7 +16,7 @@ from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
 from pdsa_engine.commands import parse
-from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion
+from pdsa_engine.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, record_kind
 from pdsa_engine.web.commands import CommandRoute, field_of
 from pdsa_engine.web.errors import VersionRequired
 from pdsa_engine.web.identity import Viewer, web_of
@@ -29,7 +29,7 @@ def path_id(request: Request, name: str) -> UUID:
     try:
         return UUID(request.path_params[name])
     except ValueError:
-        raise NotFound(f"no {name} has the id {request.path_params[name]}") from None
+        raise NotFound("no {kind} has the id {id}", kind=record_kind(name), id=request.path_params[name]) from None
 
 
 @contextmanager
@@ -38,7 +38,7 @@ def hidden(kind: str, ref: object) -> Iterator[None]:
     try:
         yield
     except PermissionDenied:
-        raise NotFound(f"no {kind} has the id {ref}") from None
+        raise NotFound("no {kind} has the id {id}", kind=record_kind(kind), id=ref) from None
 
 
 def readable(request: Request, viewer: Viewer, kind: str, ref: str) -> None:
@@ -56,7 +56,7 @@ def perform(request: Request, viewer: Viewer, route: CommandRoute, given: dict[s
         data[name] = path[placeholder]
     for name, value in route.fixed.items():
         if name in data and data[name] != value:
-            raise InvalidInput(name, f"is {value} on this address")
+            raise InvalidInput(name, "is {value} on this address", value=value)
         data[name] = value
     if route.target is not None:
         readable(request, viewer, route.target, path[route.target])
@@ -86,7 +86,7 @@ def _bind_to_version(request: Request, route: CommandRoute, data: dict[str, Any]
     thing_id = UUID(path[route.target])
     thing = web_of(request).app.load(VERSIONED[route.target], thing_id)
     if thing.version != seen:
-        raise StaleVersion.of(route.target, seen, thing.version)
+        raise StaleVersion.of(record_kind(route.target), seen, thing.version)
     return True, (thing_id, seen)
 
 

@@ -115,5 +115,5 @@ async def export(request: Request) -> Response:
 
 def _chosen(value: Any, allowed: tuple[str, ...], field: str) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise InvalidInput(field, f"must be one of {', '.join(allowed)}")
+        raise InvalidInput(field, "must be one of {allowed}", allowed=tuple(allowed))
     return value

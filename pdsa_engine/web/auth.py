@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from pdsa_engine.errors import NotFound
+from pdsa_engine.errors import NotFound, record_kind
 from pdsa_engine.web.store import API_TOKENS, ATTEMPTS, LOGIN_LINKS, SECRETS, SESSIONS
 
 LINK_VALID = timedelta(minutes=15)
@@ -179,7 +179,7 @@ class Auth:
     def token(self, token_id: UUID) -> ApiToken:
         found = self.tokens(token_id=token_id)
         if not found:
-            raise NotFound(f"no API token has the id {token_id}")
+            raise NotFound("no {kind} has the id {id}", kind=record_kind("token"), id=token_id)
         return found[0]
 
     def revoke_token(self, token_id: UUID) -> None:

@@ -25,7 +25,6 @@ from pdsa_engine.errors import (
     NotFound,
     PdsaError,
     PermissionDenied,
-    Problem,
     Refused,
     StaleVersion,
 )
@@ -71,8 +70,7 @@ async def engine_error(request: Request, error: Exception) -> Response:
     elif status == 401:
         return RedirectResponse(f"/login?next={_quoted(request.url.path)}", status_code=303)
     else:
-        response = page_of_error(request, status, error.message, error.field,
-                                 error.problems if isinstance(error, InvalidInput) else ())
+        response = page_of_error(request, status, error)
     if isinstance(error, DatabaseBusy):
         response.headers["Retry-After"] = "1"
     return response
@@ -105,31 +103,27 @@ async def database_busy(request: Request, error: Exception) -> Response:
 
 async def unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected failure of %s %s", request.method, request.url.path)
-    message = ("the server failed unexpectedly; nothing of this request was stored unless the page you come back "
-               "to shows it. Please tell the programme's administrators the time it happened")
-    failure = PdsaError(message)
+    failure = PdsaError("the server failed unexpectedly; nothing of this request was stored unless the page you come "
+                        "back to shows it. Please tell the programme's administrators the time it happened")
     if wants_json(request):
         return JSONResponse({"error": {**failure.as_dict(), "code": "unexpected"}}, status_code=500)
-    return page_of_error(request, 500, message, None)
+    return page_of_error(request, 500, failure)
 
 
-def page_of_error(request: Request, status: int, message: str, field: str | None,
-                  problems: tuple[Problem, ...] = ()) -> Response:
-    """The error as a page; invalid input as each field and the rule it broke, in the reader's words."""
+def page_of_error(request: Request, status: int, error: PdsaError) -> Response:
+    """The error as a page in the reader's words; invalid input as each field and the rule it broke."""
     from pdsa_engine.input_rules import said
     from pdsa_engine.labels import field_label
+    from pdsa_engine.refusals import told
     from pdsa_engine.web.identity import language
     from pdsa_engine.web.pages_base import render
 
-    if field and message.startswith(f"{field}: "):
-        message = message[len(field) + 2:]  # the page shows the field itself, in bold
     reader = language(request)
-    broken = [said(problem, reader) for problem in problems]
-    if field and reader == "da":
-        field = field_label(field, reader)
-    return render(request, "error.html", {"status": status, "message": message, "field": field,
-                                          "problems": broken, "back": _back(request),
-                                          "method": request.method}, status=status)
+    broken = [said(problem, reader) for problem in error.problems] if isinstance(error, InvalidInput) else []
+    field = field_label(error.field, reader) if error.field and not broken else None
+    return render(request, "error.html", {"status": status, "message": told(error, reader), "field": field,
+                                          "problems": broken, "back": _back(request), "method": request.method},
+                  status=status)
 
 
 def _back(request: Request) -> str | None:

@@ -22,10 +22,19 @@ from pdsa_engine.aggregates.values import Role, SignOffStatus
 from pdsa_engine.application import PdsaApplication
 from pdsa_engine.charter_changes import for_the_sponsor
 from pdsa_engine.commands import parse, signoffs
-from pdsa_engine.errors import ConcurrentModification, InvalidInput, NotFound, PermissionDenied, Refused, StaleVersion
+from pdsa_engine.errors import (
+    ConcurrentModification,
+    InvalidInput,
+    NotFound,
+    PdsaError,
+    PermissionDenied,
+    Refused,
+    StaleVersion,
+)
+from pdsa_engine.refusals import told
 from pdsa_engine.web.identity import CSRF_FIELD, check_csrf, web_of
 from pdsa_engine.web.mailed_links import MailedLink
-from pdsa_engine.web.pages_base import render
+from pdsa_engine.web.pages_base import page_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,11 +91,12 @@ def _find(request: Request, token: str) -> _Found:
     return _Found(web.app, web.mailed_links().find(token))
 
 
-def _page(request: Request, token: str, found: _Found, status: int = 200, problem: str | None = None,
-          field: str | None = None, given: dict[str, str] | None = None) -> Response:
+def _page(request: Request, token: str, found: _Found, status: int = 200, problem: PdsaError | None = None,
+          given: dict[str, str] | None = None) -> Response:
     web = web_of(request)
     now = web.app.clock.now().timestamp()
-    context: dict[str, Any] = {"token": token, "state": "dead", "problem": problem, "field": field,
+    said = told(problem, page_language(request, found.language)) if problem is not None else None
+    context: dict[str, Any] = {"token": token, "state": "dead", "problem": said,
                                "given": given or {}, "signoff": None, "project": None, "why": found.why_dead(now),
                                "signoff_id": found.signoff.id if found.signoff is not None else None}
     if found.live_at(now) or found.decided_through_it(now):
@@ -137,11 +147,11 @@ async def decide_by_mailed_link(request: Request, token: str) -> Response:
                 raise InvalidInput("project_version", "the page's version is missing: open the link again")
             web.app.decide_signoff(str(found.person.id), command, by_mailed_link=True)
         except InvalidInput as invalid:
-            return _page(request, token, found, 422, invalid.message, invalid.field, given)
+            return _page(request, token, found, 422, invalid, given)
         except StaleVersion as stale:  # the page shows the project as it is now, to decide on again
-            return _page(request, token, _find(request, token), 412, stale.message)
+            return _page(request, token, _find(request, token), 412, stale)
         except (Refused, ConcurrentModification, PermissionDenied) as refused:
-            return _page(request, token, _find(request, token), 409, refused.message)
+            return _page(request, token, _find(request, token), 409, refused)
         web.mailed_links().spend(token, web.app.clock.now())
         return RedirectResponse(f"/mailed/{token}", status_code=303, headers=PRIVATE)
 

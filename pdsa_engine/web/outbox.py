@@ -23,7 +23,7 @@ def outbox_page(request: Request, status: str | None = None) -> Response:
     """`?status=failed` shows the failed deliveries."""
     reader = require_viewer(request)
     if status is not None and status not in STATUSES:
-        raise InvalidInput("status", f"must be one of {', '.join(STATUSES)}")
+        raise InvalidInput("status", "must be one of {allowed}", allowed=tuple(STATUSES))
     messages = web_of(request).queries().outbox(reader.actor, status)
     return render(request, "outbox.html", {"messages": messages, "status": status, "statuses": STATUSES})
 

@@ -60,11 +60,16 @@ def environment(lang: str) -> Environment:
     return env
 
 
+def page_language(request: Request, lang: str | None = None) -> str:
+    """The language a page is in: the reader's, or when nobody is logged in the one asked for (the person a mailed
+    link is for), else the browser's."""
+    return lang if viewer(request) is None and lang else language(request)
+
+
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
            lang: str | None = None) -> Response:
     """`lang`: the language of the person a page is for when nobody is logged in (a link mailed to them)."""
-    shown = viewer(request)
-    lang = lang if shown is None and lang else language(request)
+    lang = page_language(request, lang)
     flash = request.cookies.get(FLASH_COOKIE)
     page = _drawn(request, template, lang, csrf_token(request), flash, context)
     response = _page_response(request, page, lang, status)

@@ -34,7 +34,8 @@ async def enrolment_upload(request: Request) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("csv", "choose the CSV file to upload")
         if len(content) > MOST_BYTES:
-            raise InvalidInput("csv", f"{upload.filename} is larger than {MOST_BYTES // 1_000_000} MB")
+            raise InvalidInput("csv", "{name} is larger than {most} MB", name=upload.filename,
+                               most=MOST_BYTES // 1_000_000)
         rows = uploaded_enrolment_csv(content, upload.filename)
         path = dict(request.path_params)
         perform(request, viewer, ENROLMENT_CSV, {"rows": tuple(rows)}, path, None)

@@ -33,7 +33,7 @@ def test_the_log_filters_and_explains_itself(pdsa: Pdsa, project: tuple[str, str
 
     ambiguous = pdsa(*AUDIT, "audit", "log", "--type", "Created", "--json")
     assert ambiguous.code == 2 and ambiguous.json["error"]["field"] == "type"
-    assert "Cohort.Created or ImprovementProject.Created" in ambiguous.err
+    assert "Cohort.Created, ImprovementProject.Created" in ambiguous.err
     bad_time = pdsa(*AUDIT, "audit", "log", "--since", "last tuesday", "--json")
     assert bad_time.code == 2 and bad_time.json["error"]["field"] == "since" and "ISO 8601" in bad_time.err
     assert pdsa("--as", PARTICIPANT, "audit", "log").code == 3

@@ -40,7 +40,7 @@ def test_a_cycle_goes_plan_do_study_act_and_show_reports_its_phase(pdsa: Pdsa, p
                          "--prediction", "Færre dage", "--prediction", "Ingen klager", "--measure", measure,
                          "--start", "2031-02-01", "--end", "2031-02-14", "--json"))
     skipped = pdsa(*me, "cycle", "study", cycle, "--findings", "x", "--json")
-    assert skipped.code == 3 and "do comes next" in skipped.json["error"]["message"]
+    assert skipped.code == 3 and "Do comes next" in skipped.json["error"]["message"]
     assert pdsa(*me, "cycle", "do", cycle, "--observations", "Gjort").code == 0
     assert pdsa(*me, "cycle", "amend", cycle, "--problems", "En sygemelding").code == 0
     assert pdsa(*me, "cycle", "amend", cycle, "--objective", "Omskrevet").code == 3

@@ -225,7 +225,7 @@ def test_a_bulk_import_enrols_everyone_or_no_one(programme: Programme) -> None:
         programme.run(ADMIN, A.import_enrolments, cohorts.ImportEnrolments, cohort=cohort, rows=rows)
     message = refused.value.message
     for expected in ("line 4: name:", "line 5: " + COACH + " does not hold", "line 6: Region Midtjylland, "
-                     "general_practice: no seats", "line 7: region:"):
+                     "general practice: no seats", "line 7: region:"):
         assert expected in message
     assert "line 2" not in message and "line 3" not in message
     assert stored(programme) == before
@@ -678,7 +678,7 @@ def test_what_is_not_found_is_named_by_its_kind(programme: Programme) -> None:
     missing = UUID(int=7)
     with pytest.raises(NotFound, match=f"^no cohort has the id {missing}$"):
         programme.app.load(Cohort, missing)
-    with pytest.raises(NotFound, match=f"^no AuditRecord has the id {missing}$"):  # a kind without a name of its own
+    with pytest.raises(NotFound, match=f"^no record has the id {missing}$"):  # a kind without a name of its own
         programme.app.load(AuditRecord, missing)
     project = programme.project()
     with pytest.raises(NotFound, match=f"^no cycle has the id {project}$"):

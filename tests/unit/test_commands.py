@@ -254,7 +254,7 @@ def test_a_sponsor_comment_is_required_to_decline() -> None:
 
 def test_a_driver_node_is_exactly_one_kind() -> None:
     error = rejected(AddDriver, {"project": PROJECT, "primary": "a", "secondary": "b"})
-    assert error.field == "primary" and "exactly one of --primary or --secondary or --change-idea" in error.message
+    assert error.field == "primary" and "exactly one of --primary, --secondary, --change-idea" in error.message
 
 
 def test_amending_needs_something_to_amend() -> None:

@@ -39,7 +39,7 @@ def test_a_planned_cycle_goes_through_do_study_and_act_to_closed() -> None:
 def test_no_phase_can_be_skipped(step: str) -> None:
     cycle = planned_cycle()
     command = {"study": lambda: cycle.study(BY_PARTICIPANT, "x"), "act": lambda: cycle.act(BY_PARTICIPANT, Decision.ADOPT, None)}
-    assert_refused(cycle, command[step], Refused, f"the cycle is in its plan phase: do comes next, not {step}",
+    assert_refused(cycle, command[step], Refused, f"the cycle is in its Plan phase: Do comes next, not {step.capitalize()}",
                    exactly=True)
 
 
@@ -47,7 +47,7 @@ def test_no_phase_can_be_repeated() -> None:
     cycle = planned_cycle()
     cycle.do(BY_PARTICIPANT, "Done", None)
     assert_refused(cycle, lambda: cycle.do(BY_PARTICIPANT, "Again", None), Refused,
-                   "the cycle is in its do phase: study comes next, not do", exactly=True)
+                   "the cycle is in its Do phase: Study comes next, not Do", exactly=True)
 
 
 def test_act_closes_the_cycle_for_good() -> None:
@@ -75,7 +75,7 @@ def test_an_earlier_phase_record_may_not_be_amended() -> None:
     cycle = planned_cycle()
     cycle.do(BY_PARTICIPANT, "Done", None)
     assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"objective": "Rewritten"}), Refused,
-                   "objective belongs to the plan record; the cycle is in its do phase, and only the current "
+                   "objective belongs to the Plan record; the cycle is in its Do phase, and only the current "
                    "phase's record may be amended", exactly=True)
 
 
@@ -149,7 +149,7 @@ def test_only_the_projects_participant_plans_a_cycle() -> None:
 def test_an_amendment_names_at_least_one_field_of_a_phase_record() -> None:
     cycle = planned_cycle()
     assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {}), InvalidInput,
-                   "amend: name at least one field of the plan record to amend", exactly=True)
+                   "amend: name at least one field of the Plan record to amend", exactly=True)
     assert_refused(cycle, lambda: cycle.amend(BY_PARTICIPANT, {"colour": "red"}), InvalidInput,
                    "colour: no phase record has such a field", exactly=True)
 

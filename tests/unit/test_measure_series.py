@@ -96,7 +96,7 @@ def test_the_frequency_cannot_change_once_data_is_recorded() -> None:
     s.redefine(ME, ChartType.I, Frequency.MONTH)
     s.record(ME, "2031-02", Decimal(3), None)
     assert_refused(s, lambda: s.redefine(ME, ChartType.I, Frequency.WEEK), Refused,
-                   "data is already recorded month by month; the frequency cannot change", exactly=True)
+                   "data is already recorded monthly; the frequency cannot change", exactly=True)
     assert_refused(s, lambda: s.redefine(ME, ChartType.P, Frequency.MONTH), InvalidInput,
                    "chart: the data of 2031-02 does not fit a p chart: a p chart needs the denominator of every point (--n)",
                    exactly=True)
@@ -118,7 +118,7 @@ def test_points_come_in_time_order() -> None:
 @pytest.mark.parametrize(("chart", "value", "n", "rule"), [
     (ChartType.C, "3.7", None, "value: a c chart counts, so its value is a whole number, not 3.7"),
     (ChartType.U, "2.5", "10", "value: a u chart counts, so its value is a whole number, not 2.5"),
-    (ChartType.UP, "0.1", "10", "value: a up chart counts, so its value is a whole number, not 0.1"),
+    (ChartType.UP, "0.1", "10", "value: a u′ chart counts, so its value is a whole number, not 0.1"),
     (ChartType.P, "2.5", "10", "value: a p chart counts, so its value is a whole number, not 2.5"),
     (ChartType.PP, "3", "10.5", "n: a proportion's denominator counts cases, so it is a whole number, not 10.5"),
     (ChartType.U, "-1", "10", "value: a count cannot be negative, not -1"),

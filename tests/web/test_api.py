@@ -94,7 +94,7 @@ def test_the_sign_off_page_decides_on_the_version_it_showed(sqlite_site: Site) -
     version = str(signoff["project_version"])
     refused = sponsor.post(f"/signoffs/{site.pending_signoff}/decline",
                            data={"csrf": csrf_of(page.text), "project_version": version, "comment": "Nej"})
-    assert refused.status_code == 412 and "meeting recorded" in refused.text
+    assert refused.status_code == 412 and "møde registreret" in refused.text
     page = sponsor.get(f"/signoffs/{site.pending_signoff}")
     without_comment = sponsor.post(f"/signoffs/{site.pending_signoff}/decline",
                                    data={"csrf": csrf_of(page.text), "project_version": str(int(version) + 1)})
@@ -265,7 +265,7 @@ def test_a_participant_builds_the_charter_and_asks_for_sign_offs_by_the_project_
     post("/drivers", {"change_idea": "Fast visitationstid", "under": visitation["id"]})
     page = browser.get(project).text
     closing = browser.post(f"{project}/closure", data={"csrf": csrf_of(page), "outcome": "sustained"})
-    assert closing.status_code == 409 and "finish or cancel the open cycles first" in closing.text  # the rule's
+    assert closing.status_code == 409 and "afslut eller annuller først de åbne cyklusser" in closing.text  # the rule's
     after = browser.get(f"/api/v1{project}").json()
     assert [float(m["target"]) for m in after["measures"] if m["name"] == "Ventetid"] == [3.5]
     [flow] = [n for n in after["driver_diagram"] if n["id"] == primary["id"]]

@@ -28,7 +28,7 @@ def test_every_bad_row_is_named_by_its_line_and_nothing_is_stored(sqlite_site: S
     refused = admin.post(f"/cohorts/{cohort}/enrolments/csv", data={"csrf": csrf_of(page.text)},
                          files={"csv": ("hold.csv", BAD.encode(), "text/csv")})
     assert refused.status_code == 422
-    assert "line 3" in refused.text and "line 4" in refused.text and "line 2" not in refused.text
+    assert "linje 3" in refused.text and "linje 4" in refused.text and "linje 2" not in refused.text
     assert site.events() == before
 
     enrolled = admin.post(f"/cohorts/{cohort}/enrolments/csv", data={"csrf": csrf_of(page.text)},

@@ -135,7 +135,7 @@ def test_a_decision_through_the_link_meets_the_same_rules(sqlite_site: Site, smt
     shown = re.search(r'name="project_version" value="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
     _meeting(site, str(signoff_of(site).project_id))
     stale = browser.post(link, data={"csrf": csrf_of(page.text), "project_version": shown, "decision": "approve"})
-    assert stale.status_code == 412 and "meeting recorded" in stale.text
+    assert stale.status_code == 412 and "møde registreret" in stale.text
     assert f'name="project_version" value="{int(shown) + 1}"' in stale.text and signoff_of(site).pending
     status, _ = decide(browser, link, "request-changes", "Skarpere mål")
     assert status == 303

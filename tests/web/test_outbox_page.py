@@ -49,7 +49,7 @@ def test_an_administrator_sends_a_failed_message_again(sqlite_site: Site, smtp_s
     assert again.status_code == 303 and site.events() == before + 1
     assert f'action="/outbox/{first}/retry"' not in admin.get("/outbox", params={"status": "failed"}).text
     twice = admin.post(f"/outbox/{first}/retry", data={"csrf": csrf_of(failed.text)})
-    assert twice.status_code == 409 and "only a failed message" in twice.text
+    assert twice.status_code == 409 and "kun en mislykket besked forsøges igen" in twice.text
     smtp_server.inbox.refuse = None
     send_reminders(site, smtp_server)
     assert smtp_server.inbox.messages()  # sent this time
