@@ -6,7 +6,8 @@ and the templates, and ``pdsa_engine/locale/da/LC_MESSAGES/<domain>.po`` holds i
 - ``audit``: each event's sentence (its context is the event), the words for coded values in a sentence and the
   audit report's headings;
 - ``labels``: the words for coded values (the context is the kind of code), the names of fields and a chart's words;
-- ``rules``: the rules input can break, as error pages say them (see input_rules.py).
+- ``rules``: the rules input can break, as error pages say them (see input_rules.py);
+- ``refusals``: what the engine says when it refuses, cannot find or stops a request (see refusals.py).
 
 The catalogues are read once a process, when first asked for; nothing compiled is kept in the tree.
 """
