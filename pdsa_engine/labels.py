@@ -147,7 +147,7 @@ FIELDS: dict[str, str] = {
     "attendee": "attendee", "coaching_gap": "days between coaching sessions", "cohort": "cohort", "cycle": "cycle",
     "digest": "weekly digest", "digest_day": "digest day", "digest_hour": "digest hour", "enabled": "on",
     "escalate_after": "escalate after (days)", "exclude": "excluded points", "freeze": "baseline points",
-    "from": "from", "measure": "measure", "member": "member", "module": "module",
+    "from": "from", "measure": "measure", "type": "event", "page": "page", "csv": "CSV file", "member": "member", "module": "module",
     "mr_screening": "moving-range screening", "node": "node", "overdue_after": "overdue after (days)", "part": "phase",
     "person": "person", "prediction": "predictions", "primary": "primary driver",
     "progress_stale": "days without a progress score", "project": "project", "project_version": "project version",

@@ -142,12 +142,20 @@ class Queries:
             "last_coaching": found.last_coaching, "days_since_coaching": found.days_since_coaching,
         } for found in coached(facts, str(reader.id), local_date(self.app.clock.now()))]
 
-    def outbox(self, actor: str | None, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    def outbox(self, actor: str | None, status: str | None = None, limit: int = 200,
+               offset: int = 0) -> list[dict[str, Any]]:
         """The messages the reminders queued, newest first, as `pdsa outbox list` shows them (administrators)."""
         from pdsa_engine.notifications.listing import outbox_rows
 
         self._require_any(self._reader(actor), (Role.ADMINISTRATOR,))
-        return outbox_rows(self._views().store, status, None, limit, self.name_of)
+        return outbox_rows(self._views().store, status, None, limit, self.name_of, offset)
+
+    def outbox_counts(self, actor: str | None) -> dict[str, int]:
+        """How many messages are in each state (administrators)."""
+        from pdsa_engine.notifications.listing import outbox_counts
+
+        self._require_any(self._reader(actor), (Role.ADMINISTRATOR,))
+        return outbox_counts(self._views().store)
 
     def signoffs(self, actor: str | None, mine: bool = False, status: str | None = None) -> list[dict[str, Any]]:
         """Sign-offs, oldest request first. ``mine``: addressed to the reader, or asked for by them; those who

@@ -18,14 +18,24 @@ router = APIRouter(include_in_schema=False)
 STATUSES = ("queued", "sending", "sent", "deferred", "failed", "dropped")
 
 
+PAGE = 200  # messages a page shows
+
+
 @router.get("/outbox")
-def outbox_page(request: Request, status: str | None = None) -> Response:
-    """`?status=failed` shows the failed deliveries."""
+def outbox_page(request: Request, status: str | None = None, page: str = "1") -> Response:
+    """`?status=failed` shows the failed deliveries; `?page=2` the next 200, newest first."""
     reader = require_viewer(request)
     if status is not None and status not in STATUSES:
         raise InvalidInput("status", "must be one of {allowed}", allowed=tuple(STATUSES))
-    messages = web_of(request).queries().outbox(reader.actor, status)
-    return render(request, "outbox.html", {"messages": messages, "status": status, "statuses": STATUSES})
+    if not page.isdigit() or int(page) < 1:
+        raise InvalidInput("page", "must be a whole number from 1")
+    queries, number = web_of(request).queries(), int(page)
+    counts = queries.outbox_counts(reader.actor)
+    shown = counts.get(status, 0) if status else sum(counts.values())
+    messages = queries.outbox(reader.actor, status, PAGE, (number - 1) * PAGE)
+    return render(request, "outbox.html", {
+        "messages": messages, "status": status, "statuses": STATUSES, "counts": counts, "total": shown,
+        "page": number, "pages": max(1, -(-shown // PAGE)), "first": (number - 1) * PAGE + 1})
 
 
 @router.post("/outbox/{message}/retry")

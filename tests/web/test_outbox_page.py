@@ -53,3 +53,29 @@ def test_an_administrator_sends_a_failed_message_again(sqlite_site: Site, smtp_s
     smtp_server.inbox.refuse = None
     send_reminders(site, smtp_server)
     assert smtp_server.inbox.messages()  # sent this time
+
+
+def test_the_outbox_counts_each_status_and_pages_through_the_messages(sqlite_site: Site, smtp_server: SmtpServer,
+                                                                      monkeypatch) -> None:
+    from pdsa_engine.web import outbox
+
+    site = sqlite_site
+    send_reminders(site, smtp_server)
+    delivered = len(smtp_server.inbox.messages())
+    assert delivered >= 3
+    admin = site.client("administrator")
+    assert 'href="/outbox"' in admin.get("/").text  # the administrator's way there
+    assert 'href="/outbox"' not in site.client("participant").get("/").text
+    first = admin.get("/outbox")
+    assert f"sendt: {delivered}</a>" in first.text and "mislykket: 0" in first.text
+    monkeypatch.setattr(outbox, "PAGE", 2)
+    ids = []
+    for number in range(1, -(-delivered // 2) + 1):
+        page = admin.get("/outbox", params={"page": number, "status": "sent"})
+        shown = re.findall(r"<tr><td>.*?<code>([0-9a-f]{8})</code>", page.text)
+        assert len(shown) == min(2, delivered - 2 * (number - 1))
+        assert f"af {delivered}, nyeste først" in page.text
+        assert ("Ældre</a>" in page.text) == (number * 2 < delivered) and ("Nyere</a>" in page.text) == (number > 1)
+        ids += shown
+    assert len(set(ids)) == delivered  # every message on one page, none on two
+    assert admin.get("/outbox", params={"page": "0"}).status_code == 422
