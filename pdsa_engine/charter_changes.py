@@ -6,6 +6,7 @@ sign-off bound itself to."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.signoff import SignOff
@@ -48,10 +49,17 @@ def _named(path: str, names: dict[str, str]) -> str:
     return ".".join(names.get(part, part) for part in path.split("."))
 
 
-def for_the_sponsor(app: PdsaApplication, project: ImprovementProject, asked_on_version: int | None) -> dict[str, Any]:
+def for_the_sponsor(app: PdsaApplication, project: ImprovementProject, asked_on_version: int | None,
+                    signoff_id: UUID | None = None) -> dict[str, Any]:
     """What a sponsor deciding a sign-off is shown beside the project: the charter's changes since the charter last
-    approved (None before any approval) and since the version the sign-off asked about (None if it is that one)."""
-    approved = last_approved_charter([app.load(SignOff, s) for s in project.signoff_ids])
+    approved (None before any approval) and since the version the sign-off asked about (None if it is that one).
+    Of a sign-off (``signoff_id``), the approval compared with is the last one before it was asked for: once it is
+    decided, its own approval is what it did, not what it is measured against."""
+    signoffs = [app.load(SignOff, s) for s in project.signoff_ids]
+    if signoff_id is not None:
+        asked_at = next(s.requested_at for s in signoffs if s.id == signoff_id)
+        signoffs = [s for s in signoffs if s.id != signoff_id and s.decided_at is not None and s.decided_at <= asked_at]
+    approved = last_approved_charter(signoffs)
     asked = asked_on_version if asked_on_version and asked_on_version != project.version else None
     return {
         "approved": None if approved is None else {"version": approved.decided_on_version, "at": approved.decided_at},

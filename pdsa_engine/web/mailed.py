@@ -107,7 +107,8 @@ def _page(request: Request, token: str, found: _Found, status: int = 200, proble
         if found.live_at(now):
             project = web.app.load(ImprovementProject, found.signoff.project_id)
             context.update(state="live", project=queries.project(reader, project.id), project_version=project.version,
-                           changed=for_the_sponsor(web.app, project, context["signoff"]["requested_on_project_version"]))
+                           changed=for_the_sponsor(web.app, project, context["signoff"]["requested_on_project_version"],
+                                                   found.signoff.id))
         else:
             context["state"] = "decided"
     elif status == 200:

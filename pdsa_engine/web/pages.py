@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from pdsa_engine.aggregates.cycle import PDSACycle
 from pdsa_engine.aggregates.measure_series import MeasureSeries
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.aggregates.values import Role
@@ -122,7 +123,10 @@ def cycle_page(request: Request) -> Response:
     def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
         cycle = queries.cycle(reader.actor, path_id(request, "cycle"))
         project = queries.app.load(ImprovementProject, UUID(str(cycle["project_id"])))
-        return {"cycle": cycle, "project": {"id": project.id, "title": project.title},
+        measures = [project.measures[m].name for m in cycle["measure_ids"] if m in project.measures]
+        continued = queries.app.load(PDSACycle, cycle["continues"]) if cycle["continues"] else None
+        return {"cycle": cycle, "project": {"id": project.id, "title": project.title}, "measures": measures,
+                "continued": continued,
                 "runs": str(project.participant_id) == reader.actor and reader.person.holds(Role.PARTICIPANT)}
 
     _reader, found = _seen(request, "cycle", read)
@@ -136,7 +140,8 @@ def signoff_page(request: Request) -> Response:
         project = queries.app.load(ImprovementProject, UUID(str(signoff["project_id"])))
         shown = queries.project(reader.actor, project.id) if reader.person.id in (
             project.sponsor_id, project.participant_id) or _reads_all(reader) else None
-        changed = for_the_sponsor(queries.app, project, signoff["requested_on_project_version"]) if shown else None
+        changed = for_the_sponsor(queries.app, project, signoff["requested_on_project_version"],
+                                  UUID(str(signoff["id"]))) if shown else None
         return {"signoff": signoff, "project": shown, "project_version": project.version, "changed": changed,
                 "decides": signoff["status"] == "requested" and str(signoff["sponsor"]["id"]) == reader.actor
                 and reader.person.holds(Role.SPONSOR)}

@@ -271,3 +271,15 @@ def test_a_participant_builds_the_charter_and_asks_for_sign_offs_by_the_project_
     [flow] = [n for n in after["driver_diagram"] if n["id"] == primary["id"]]
     assert [c["text"] for c in flow["children"][0]["children"]] == ["Fast visitationstid"]
     assert "closure" not in [s["kind"] for s in after["signoffs"]]
+
+
+def test_a_cycle_page_names_its_measures_and_the_cycle_it_continues(sqlite_site: Site) -> None:
+    site = sqlite_site
+    participant = site.client("participant")
+    first = participant.get(f"/cycles/{site.cycle}").text
+    assert "Målinger: Færdigbehandlingsdage" in first and "Fortsætter" not in first
+    site.programme.complete(site.cycle, decision="adapt")
+    next_cycle = site.programme.plan(site.active.project, site.active.change_idea, continues=site.cycle)
+    page = participant.get(f"/cycles/{next_cycle}").text
+    assert f'Fortsætter: <a href="/cycles/{site.cycle}">Afprøve idéen på ét afsnit</a> (tilpas)' in page
+    assert "Målinger:" not in page  # this one tracks none

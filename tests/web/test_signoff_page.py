@@ -43,3 +43,14 @@ def test_before_any_approval_the_page_says_so(sqlite_site: Site) -> None:
     assert page.status_code == 200
     assert "Intet kommissorium for dette projekt er godkendt endnu" in page.text
     assert "siden det sidst blev godkendt" not in page.text
+
+
+def test_a_decided_sign_off_is_compared_with_the_approval_before_it_not_with_its_own(sqlite_site: Site) -> None:
+    from tests.builders import OTHER_SPONSOR
+
+    site = sqlite_site
+    site.programme.decide(site.pending_signoff, sponsor=OTHER_SPONSOR)  # the project's first charter approved
+    page = site.client("other_sponsor").get(f"/signoffs/{site.pending_signoff}")
+    assert page.status_code == 200 and "godkendt" in page.text
+    assert "Intet kommissorium for dette projekt er godkendt endnu" in page.text  # none before this one
+    assert "siden det sidst blev godkendt" not in page.text
