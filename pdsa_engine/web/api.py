@@ -19,6 +19,7 @@ from pdsa_engine.views import jsonable
 from pdsa_engine.web.actions import created_id, hidden, path_id, perform
 from pdsa_engine.web.commands import ROUTES, CommandRoute, field_of
 from pdsa_engine.web.identity import CSRF_HEADER, Viewer, check_csrf, require_viewer, web_of
+from pdsa_engine.web.uploads import ENROLMENT_CSV, MOST_BYTES, enrol_from_csv
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX)
@@ -85,6 +86,25 @@ for _route in ROUTES:
         tags=[_route.path.split("/")[1]], response_model=None,
         openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": body_schema(_route)}}}},
     )
+
+
+@router.post(ENROLMENT_CSV.path, summary="Enrol from a CSV file: every row or none, each bad row named by its line",
+             tags=["cohorts"], response_model=None,
+             openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}})
+async def enrolment_csv(request: Request) -> Response:
+    """The body is the CSV file itself (`Content-Type: text/csv`), as `pdsa cohort import` reads it."""
+    content = b""
+    async for chunk in request.stream():
+        content += chunk
+        if len(content) > MOST_BYTES:
+            break
+
+    def work() -> Response:
+        viewer = require_viewer(request)
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+        return json_response({"enrolled": enrol_from_csv(request, viewer, content, "the CSV sent")})
+
+    return await run_in_threadpool(work)
 
 
 # -- reads -------------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ bad row is reported by its line, as `pdsa cohort import` does (the same reading 
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -24,6 +26,16 @@ ENROLMENT_CSV = CommandRoute("/cohorts/{cohort}/enrolments/csv", ImportEnrolment
 MOST_BYTES = 2_000_000  # a cohort is some forty people; a file this large is not an enrolment list
 
 
+def enrol_from_csv(request: Request, viewer: Viewer, content: bytes, name: str) -> list[UUID]:
+    """Every row of the file enrolled, or none (the ids of those enrolled)."""
+    if len(content) > MOST_BYTES:
+        raise InvalidInput("csv", "{name} is larger than {most} MB", name=name, most=MOST_BYTES // 1_000_000)
+    rows = uploaded_enrolment_csv(content, name)
+    enrolled: list[UUID] = perform(request, viewer, ENROLMENT_CSV, {"rows": tuple(rows)}, dict(request.path_params),
+                                   None)
+    return enrolled
+
+
 @router.post(ENROLMENT_CSV.path)
 async def enrolment_upload(request: Request) -> Response:
     form = await request.form()
@@ -33,12 +45,7 @@ async def enrolment_upload(request: Request) -> Response:
     def act(viewer: Viewer) -> str:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput("csv", "choose the CSV file to upload")
-        if len(content) > MOST_BYTES:
-            raise InvalidInput("csv", "{name} is larger than {most} MB", name=upload.filename,
-                               most=MOST_BYTES // 1_000_000)
-        rows = uploaded_enrolment_csv(content, upload.filename)
-        path = dict(request.path_params)
-        perform(request, viewer, ENROLMENT_CSV, {"rows": tuple(rows)}, path, None)
-        return f"/cohorts/{path['cohort']}"
+        enrol_from_csv(request, viewer, content, upload.filename)
+        return f"/cohorts/{request.path_params['cohort']}"
 
     return await posted(request, form, act)

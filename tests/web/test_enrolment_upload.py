@@ -51,3 +51,24 @@ def test_an_upload_without_a_file_or_a_csrf_token_or_by_another_role_stores_noth
     assert coach.post(f"/cohorts/{cohort}/enrolments/csv", data={"csrf": site.csrf("coach")},
                       files=files).status_code == 403
     assert site.events() == before
+
+
+def test_the_api_enrols_from_a_csv_body_every_row_or_none(sqlite_site: Site) -> None:
+    site, cohort = sqlite_site, _cohort(sqlite_site)
+    path = f"/api/v1/cohorts/{cohort}/enrolments/csv"
+    admin, headers = site.client("administrator"), {"X-CSRF-Token": site.csrf("administrator"),
+                                                    "Content-Type": "text/csv"}
+    before = site.events()
+    refused = admin.post(path, content=BAD.encode(), headers=headers)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["field"] == "csv" and "line 3" in error["message"] and "line 4" in error["message"]
+    coach = site.client("coach").post(path, content=GOOD.encode(),
+                                      headers={**headers, "X-CSRF-Token": site.csrf("coach")})
+    assert coach.status_code == 403
+    assert site.events() == before
+    enrolled = admin.post(path, content=GOOD.encode("utf-8-sig"), headers=headers)
+    assert enrolled.status_code == 200 and len(enrolled.json()["enrolled"]) == 2
+    board = admin.get(f"/api/v1/cohorts/{cohort}").json()
+    assert {"Nanna Ny", "Niels Ny"} <= {e["participant"]["name"] for e in board["enrolments"]}
+    assert "text/csv" in str(admin.get("/api/v1/openapi.json").json()["paths"][f"/api/v1/cohorts/{{cohort}}/enrolments/csv"])
