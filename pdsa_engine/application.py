@@ -305,7 +305,9 @@ class PdsaApplication(ApplicationBase):
         stamp = self.acting(actor, Role.PARTICIPANT)
         project = self.load(ImprovementProject, cmd.project)
         signoff_id = self.new_id()
-        project.request_closure(stamp, signoff_id, cmd.outcome)
+        names = {c.cycle_id: f"‘{self.load(PDSACycle, c.cycle_id).planned.objective}’"
+                 for c in project.cycles.open_ones()}
+        project.request_closure(stamp, signoff_id, cmd.outcome, names)
         return self._request(stamp, project, signoff_id, SignOffKind.CLOSURE, outcome=cmd.outcome)
 
     def _request(

@@ -54,15 +54,29 @@ def for_the_sponsor(app: PdsaApplication, project: ImprovementProject, asked_on_
     """What a sponsor deciding a sign-off is shown beside the project: the charter's changes since the charter last
     approved (None before any approval) and since the version the sign-off asked about (None if it is that one).
     Of a sign-off (``signoff_id``), the approval compared with is the last one before it was asked for: once it is
-    decided, its own approval is what it did, not what it is measured against."""
+    decided, its own approval is what it did, not what it is measured against; and a scale-up's cycle (objective
+    and change idea), which is what it asks to scale up."""
     signoffs = [app.load(SignOff, s) for s in project.signoff_ids]
+    cycle = None
     if signoff_id is not None:
-        asked_at = next(s.requested_at for s in signoffs if s.id == signoff_id)
-        signoffs = [s for s in signoffs if s.id != signoff_id and s.decided_at is not None and s.decided_at <= asked_at]
+        this = next(s for s in signoffs if s.id == signoff_id)
+        signoffs = [s for s in signoffs
+                    if s.id != signoff_id and s.decided_at is not None and s.decided_at <= this.requested_at]
+        cycle = _scaled_up(app, project, this.cycle_id) if this.cycle_id else None
     approved = last_approved_charter(signoffs)
     asked = asked_on_version if asked_on_version and asked_on_version != project.version else None
     return {
         "approved": None if approved is None else {"version": approved.decided_on_version, "at": approved.decided_at},
         "since_approved": None if approved is None else charter_changes(app, project, approved.decided_on_version),
         "since_asked": None if asked is None else charter_changes(app, project, asked),
+        "cycle": cycle,
     }
+
+
+def _scaled_up(app: PdsaApplication, project: ImprovementProject, cycle_id: UUID) -> dict[str, Any]:
+    from pdsa_engine.aggregates.cycle import PDSACycle
+
+    cycle = app.load(PDSACycle, cycle_id)
+    idea = next((n.text for n in project.diagram.nodes if n.node_id == cycle.change_idea_id), "")
+    return {"id": cycle.id, "objective": cycle.planned.objective, "change_idea": idea,
+            "next_steps": cycle.acted.next_steps if cycle.acted else None}

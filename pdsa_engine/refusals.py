@@ -2,12 +2,14 @@
 the reader's language. Each error is raised as a sentence in English with placeholders and the values put into
 them (see errors.PdsaError); the Danish sentence is the catalogue ``locale/da/LC_MESSAGES/refusals.po``. The values
 are said in the reader's words too: a coded value (a phase, a status, a role) by its label, a Word by the
-catalogue (context "word"), a list item by item; names, ids, dates and numbers
-as they are."""
+catalogue (context "word"), a day as Danes write it, a list item by item; names, ids and numbers as they are."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+
+from babel.dates import format_date
 
 from pdsa_engine.catalogues import strict_translations
 from pdsa_engine.errors import InvalidInput, Lines, PdsaError, Word
@@ -39,6 +41,8 @@ def value_said(value: Any, language: str) -> Any:
     if isinstance(value, Lines):
         line = strict_translations("refusals", "da").pgettext("word", "line")
         return "\n".join(f"{line} {number}: {told(error, language)}" for number, error in value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value, "d. MMMM y", locale="da")
     coded = coded_word(value, language)
     if coded is not None:
         return coded

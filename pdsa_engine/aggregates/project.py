@@ -8,6 +8,7 @@ its cycles (at most one open cycle per change idea; ramps) and of its pending si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -263,14 +264,16 @@ class ImprovementProject(PdsaAggregate):
     def _scale_up_requested(self, by: Actor, timestamp: datetime, signoff_id: UUID, cycle_id: UUID) -> None:
         self._add_pending(PendingSignOff(signoff_id, SignOffKind.SCALE_UP, cycle_id=cycle_id))
 
-    def request_closure(self, stamp: Stamp, signoff_id: UUID, outcome: Outcome) -> None:
+    def request_closure(self, stamp: Stamp, signoff_id: UUID, outcome: Outcome,
+                        cycle_names: Mapping[UUID, str] | None = None) -> None:
+        """``cycle_names``: what to call an open cycle in the refusal (its objective), when the caller knows it."""
         self._require_participant(stamp)
         self._require_active(Word("closure is requested"))
         require(
             all(p.kind is not SignOffKind.CLOSURE for p in self.pending.values()),
             "a closure request already awaits the sponsor",
         )
-        open_cycles = tuple(str(c.cycle_id) for c in self.cycles.open_ones())
+        open_cycles = tuple((cycle_names or {}).get(c.cycle_id, str(c.cycle_id)) for c in self.cycles.open_ones())
         require(not open_cycles, "finish or cancel the open cycles first: {cycles}", cycles=open_cycles)
         self._closure_requested(stamp.by, stamp.at, signoff_id, outcome)
 

@@ -4,8 +4,13 @@ sentence's context is its event, a flag's "<event> <flag>" and a coded value's "
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from babel.dates import format_date
 
 from pdsa_engine.catalogues import strict_translations
 from pdsa_engine.labels import word
@@ -116,6 +121,8 @@ def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[
     for key in WORDED:
         if isinstance(data.get(key), str):
             values[key] = _word(data[key], words, language)
+    if language == "da":
+        values = {key: _in_danish(value) for key, value in values.items()}
     if isinstance(data.get("roles"), list):
         values["roles"] = ", ".join(_word(role, words, language) for role in data["roles"])
     try:
@@ -124,6 +131,24 @@ def sentence(event: str, data: dict[str, Any], language: str, name_of: Callable[
         return event
     return said + "".join(words.pgettext(f"{name} {flag}", added) for (name, flag), added in FLAGGED.items()
                           if name == event and data.get(flag) is True)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _in_danish(value: Any) -> Any:
+    """A day as Danes write it (7. februar 2026), a decimal with its comma (2,5)."""
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value) if isinstance(value, (str, Decimal, float)) else None
+    if text is None:
+        return value
+    if _ISO_DAY.fullmatch(text):
+        return format_date(date.fromisoformat(text), "d. MMMM y", locale="da")
+    if _DECIMAL.fullmatch(text):
+        return text.replace(".", ",")
+    return value
 
 
 def _word(code: str, words: Any, language: str) -> str:

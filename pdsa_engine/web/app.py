@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from pdsa_engine.web import errors
@@ -88,6 +89,9 @@ def create_app(web: Web, close_on_shutdown: bool = False) -> FastAPI:
     app.include_router(uploads.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=TEMPLATES / "static"), name="static")
+    # Browsers ask for /favicon.ico whatever a page names; the pages name the SVG.
+    app.add_api_route("/favicon.ico", lambda: RedirectResponse("/static/favicon.svg", status_code=301),
+                      include_in_schema=False)
 
     app.add_middleware(SecurityHeaders)
 

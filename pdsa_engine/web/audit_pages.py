@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.audit.export import FORMATS
 from pdsa_engine.audit.log import parse_moment
+from pdsa_engine.audit.replay import replay_differences
 from pdsa_engine.audit.service import Audit, describe_break, verification_view
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.web.actions import hidden, path_id
@@ -72,9 +73,13 @@ def verification(request: Request) -> tuple[dict[str, Any], str | None]:
 def replay_page(request: Request, at: str | None = None, version: str | None = None) -> Response:
     then = replayed(request, at, version)
     latest = web_of(request).app.load(ImprovementProject, then["id"]).version  # the replay found it: it exists
+    before = None
+    if then["version"] > 1:
+        reader, audit = _auditing(request)
+        before = replay_differences(audit.replay(reader.actor, then["id"], version=then["version"] - 1), then)
     return render(request, "audit_project.html", {
         "project": then, "latest_version": latest, "at": (at or "").strip(), "version": _version(version),
-        "formats": FORMATS, "languages": LANGUAGES})
+        "since_before": before, "formats": FORMATS, "languages": LANGUAGES})
 
 
 @router.get("/audit/signoffs/{signoff}")

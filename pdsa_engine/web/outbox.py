@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from pdsa_engine.aggregates.outbox import MessageStatus
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.errors import InvalidInput
 from pdsa_engine.web.actions import path_id
@@ -15,7 +16,7 @@ from pdsa_engine.web.pages_base import render
 
 router = APIRouter(include_in_schema=False)
 
-STATUSES = ("queued", "sending", "sent", "deferred", "failed", "dropped")
+STATUSES = tuple(status.value for status in MessageStatus)
 
 
 PAGE = 200  # messages a page shows
@@ -26,7 +27,7 @@ def outbox_page(request: Request, status: str | None = None, page: str = "1") ->
     """`?status=failed` shows the failed deliveries; `?page=2` the next 200, newest first."""
     reader = require_viewer(request)
     if status is not None and status not in STATUSES:
-        raise InvalidInput("status", "must be one of {allowed}", allowed=tuple(STATUSES))
+        raise InvalidInput("status", "must be one of {allowed}", allowed=tuple(MessageStatus))
     if not page.isdigit() or int(page) < 1:
         raise InvalidInput("page", "must be a whole number from 1")
     queries, number = web_of(request).queries(), int(page)

@@ -99,9 +99,12 @@ def project_page(request: Request) -> Response:
 
 def _continuable(project: dict[str, Any]) -> list[dict[str, Any]]:
     """The concluded cycles a new one may continue (a ramp): adapted or adopted, and not continued yet by a
-    cycle that went on. After an adapt the next cycle on that idea must continue it, so it comes first."""
+    cycle that went on, each with its change idea's text. After an adapt the next cycle on that idea must continue
+    it: the form offers the first adapted cycle, and its idea, as chosen."""
     went_on = {str(c["continues"]) for c in project["cycles"] if c["continues"] and c["phase"] != "cancelled"}
-    found = [c for c in project["cycles"] if c["decision"] in ("adapt", "adopt") and str(c["id"]) not in went_on]
+    ideas = {str(node["id"]): node["text"] for node in _nodes(project)["change_idea"]}
+    found = [{**c, "idea": ideas.get(str(c["change_idea_id"]), "")} for c in project["cycles"]
+             if c["decision"] in ("adapt", "adopt") and str(c["id"]) not in went_on]
     return sorted(found, key=lambda c: c["decision"] != "adapt")
 
 
@@ -235,6 +238,7 @@ def person_page(request: Request, digest: str | None = None) -> Response:
 def audit_page(request: Request, project: str | None = None, person: str | None = None,
                type: str | None = None) -> Response:
     from pdsa_engine.audit.log import LogFilter, event_name
+    from pdsa_engine.audit.sentences import EVENT_NAMES
 
     reader = require_viewer(request)
     audit = web_of(request).audit()
@@ -245,4 +249,4 @@ def audit_page(request: Request, project: str | None = None, person: str | None 
         else []
     projects = web_of(request).queries().projects(reader.actor)
     return render(request, "audit.html", {"lines": lines[-500:], "total": len(lines), "chosen": chosen,
-                                          "projects": projects})
+                                          "projects": projects, "events": sorted(EVENT_NAMES)})

@@ -126,10 +126,11 @@ def test_a_participant_takes_a_cycle_through_its_phases_by_the_pages_forms(sqlit
     closed = browser.get(f"/api/v1{cycle}").json()
     assert closed["phase"] == "closed" and closed["plan"]["predictions"] == ["Færre dage", "Kortere møder"]
     assert closed["act"]["decision"] == "adapt"
-    # After adapt the next cycle on the idea continues it: the plan form offers the cycle, first, to continue.
+    # After adapt the next cycle on the idea continues it: the plan form offers that cycle and its idea as chosen.
     project = browser.get(f"/projects/{site.active.project}").text
-    offered = re.search(r'<select id="plan-continues" name="continues">\s*<option value="([^"]+)"', project)
+    offered = re.search(r'<option value="([^"]+)" selected>[^<]* › Tavlemøde \(tilpas\)</option>', project)
     assert offered is not None and f"/cycles/{offered[1]}" == cycle
+    assert f'<option value="{site.active.other_change_idea}" selected>' in project
     plan = {"csrf": csrf_of(project), "change_idea": str(site.active.other_change_idea), "objective": "Tavlemøde 2",
             "prediction": "Endnu færre dage", "start": "2031-03-15", "end": "2031-03-28"}
     refused = browser.post(f"/projects/{site.active.project}/cycles", data=plan)
@@ -266,6 +267,7 @@ def test_a_participant_builds_the_charter_and_asks_for_sign_offs_by_the_project_
     page = browser.get(project).text
     closing = browser.post(f"{project}/closure", data={"csrf": csrf_of(page), "outcome": "sustained"})
     assert closing.status_code == 409 and "afslut eller annuller først de åbne cyklusser" in closing.text  # the rule's
+    assert re.search(r"åbne cyklusser: ‘[^’]+’", closing.text)  # each named by its objective, not its id
     after = browser.get(f"/api/v1{project}").json()
     assert [float(m["target"]) for m in after["measures"] if m["name"] == "Ventetid"] == [3.5]
     [flow] = [n for n in after["driver_diagram"] if n["id"] == primary["id"]]

@@ -30,6 +30,16 @@ def test_a_project_is_replayed_at_a_version_and_at_a_moment(sqlite_site: Site) -
     moment = next(iter(created)).timestamp.astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
     at_creation = auditor.get(f"/audit/projects/{project}", params={"at": moment})
     assert at_creation.status_code == 200 and AIM_AMOUNT not in at_creation.text
+    assert "Hvad der er ændret siden" not in first.text and "?version=2" in first.text and "?version=0" not in first.text
+
+
+def test_a_replayed_version_shows_what_changed_since_the_version_before(sqlite_site: Site) -> None:
+    site, project = sqlite_site, sqlite_site.active.project
+    aim_set = next(e.originator_version for e in site.app.events.get(project) if type(e).__name__ == "AimSet")
+    page = site.client("auditor").get(f"/audit/projects/{project}", params={"version": str(aim_set)}).text
+    since = page.split(f"Hvad der er ændret siden version {aim_set - 1}", 1)[1].split("</section>", 1)[0]
+    assert AIM_AMOUNT in since and "Mål" in since  # the aim, before → after
+    assert f"?version={aim_set - 1}" in page and f"?version={aim_set + 1}" in page
 
 
 def test_a_replay_asked_for_wrongly_says_which_field_and_why(sqlite_site: Site) -> None:

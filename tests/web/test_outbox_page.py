@@ -79,3 +79,11 @@ def test_the_outbox_counts_each_status_and_pages_through_the_messages(sqlite_sit
         ids += shown
     assert len(set(ids)) == delivered  # every message on one page, none on two
     assert admin.get("/outbox", params={"page": "0"}).status_code == 422
+
+
+def test_a_page_past_the_last_leads_back_and_a_wrong_status_is_named_in_words(sqlite_site: Site) -> None:
+    admin = sqlite_site.client("administrator")
+    beyond = admin.get("/outbox", params={"page": "9"})
+    assert beyond.status_code == 200 and 'href="/outbox">De nyeste beskeder</a>' in beyond.text
+    wrong = admin.get("/outbox", params={"status": "lost"}).text
+    assert "i kø, sendes, sendt, udsat, mislykket, opgivet" in wrong and "queued" not in wrong

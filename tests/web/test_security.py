@@ -137,3 +137,8 @@ def test_an_api_token_acts_for_its_person_until_revoked_or_expired(sqlite_site: 
     site.clock.advance(timedelta(days=1, seconds=1))
     assert api.get("/api/v1/people/me", headers={"Authorization": f"Bearer {short}"}).status_code == 401
     assert api.get("/api/v1/people/me", headers={"Authorization": "Bearer made-up"}).status_code == 401
+
+
+def test_the_favicon_is_the_sites_own(sqlite_site) -> None:
+    icon = sqlite_site.anonymous().get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

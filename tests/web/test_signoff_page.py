@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.application import PdsaApplication as A
 from pdsa_engine.clock import local_date
 from pdsa_engine.commands import cycles, projects
@@ -54,3 +55,19 @@ def test_a_decided_sign_off_is_compared_with_the_approval_before_it_not_with_its
     assert page.status_code == 200 and "godkendt" in page.text
     assert "Intet kommissorium for dette projekt er godkendt endnu" in page.text  # none before this one
     assert "siden det sidst blev godkendt" not in page.text
+
+
+def test_a_scale_up_says_which_change_and_cycle_it_scales_up_and_a_closure_its_outcome(sqlite_site: Site) -> None:
+    site, project = sqlite_site, sqlite_site.active.project
+    site.programme.complete(site.cycle, decision="adopt")
+    scale_up = site.programme.run(PARTICIPANT, A.request_scale_up, projects.RequestScaleUp, project=project,
+                                  cycle=site.cycle)
+    page = site.client("sponsor").get(f"/signoffs/{scale_up}").text
+    said = page.split("Skal opskaleres: forandringsidéen ", 1)[1].split("</p>", 1)[0]
+    idea = next(n.text for n in site.app.load(ImprovementProject, project).diagram.nodes
+                if n.node_id == site.active.change_idea)
+    assert said.startswith(f"{idea}, indført efter cyklussen") and f'href="/cycles/{site.cycle}"' in said
+    closure = site.programme.run(PARTICIPANT, A.request_closure, projects.RequestClosure, project=project,
+                                 outcome="spread")
+    closing = site.client("sponsor").get(f"/signoffs/{closure}").text
+    assert "Afslutning med udfaldet: " in closing and "Skal opskaleres" not in closing
