@@ -191,7 +191,16 @@ def field_value(path: str, value: str, language: str | None) -> str:
     kind = CODED_FIELDS.get(path.rsplit(".", 1)[-1])
     if kind is None:
         return value
-    return ", ".join(word(part, kind, language) for part in value.split(", "))
+    return ", ".join(word(part, _kind_holding(part, kind), language) for part in value.split(", "))
+
+
+def _kind_holding(code: str, kind: str) -> str:
+    """The kind a field's code is of: the field's own, or, for a code it has not (an outbox message's status is a
+    delivery's, not a project's), the one kind that has it."""
+    if code in VALUES.get(kind, {}):
+        return kind
+    holding = [other for other, codes in VALUES.items() if code in codes]
+    return holding[0] if len(holding) == 1 else kind
 
 
 def field_label(path: str, language: str | None) -> str:

@@ -140,6 +140,7 @@ class Queries:
                              "objective": self.app.load(PDSACycle, UUID(c.id)).planned.objective}
                             for c in found.open_cycles],
             "last_coaching": found.last_coaching, "days_since_coaching": found.days_since_coaching,
+            "coaching_due": found.coaching_due,
         } for found in coached(facts, str(reader.id), local_date(self.app.clock.now()))]
 
     def outbox(self, actor: str | None, status: str | None = None, limit: int = 200,

@@ -17,7 +17,7 @@ from pdsa_engine.projections.audit_log import AUDIT
 from pdsa_engine.projections.store import ViewStore
 
 PERSON_VALUED = ("participant_id", "sponsor_id", "coach_id", "requested_by", "first_administrator_id", "person_id",
-                 "attendees", "members")
+                 "recipient_id", "attendees", "members")
 
 
 @dataclass(frozen=True)

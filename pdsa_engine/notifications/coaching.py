@@ -27,6 +27,7 @@ class Coached:
     open_cycles: tuple[OpenCycle, ...]
     last_coaching: date | None
     days_since_coaching: int | None
+    coaching_due: bool  # longer since the last session than the cohort's coaching reminder allows
 
 
 def coached(facts: Facts, coach_id: str, today: date) -> list[Coached]:
@@ -40,7 +41,8 @@ def coached(facts: Facts, coach_id: str, today: date) -> list[Coached]:
         cycles = tuple(_open(cycle.id, cycle.phase, cycle.planned_end, grace, today)
                        for cycle in project.cycles if cycle.phase in OPEN_PHASES)
         since = (today - project.last_coaching).days if project.last_coaching else None
-        found.append(Coached(project, cycles, project.last_coaching, since))
+        found.append(Coached(project, cycles, project.last_coaching, since,
+                             since is not None and since > grace.coaching_gap))
     return found
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from babel.dates import format_date
 
 matplotlib.use("Agg")  # no display on a server
 from matplotlib.dates import date2num  # noqa: E402
@@ -153,8 +154,8 @@ def moment_position(moment: date, frequency: str) -> datetime:
 
 def period_ticks(starts: list[date], frequency: str, language: str | None) -> tuple[list[date], list[str]]:
     """Ticks on the points of some of the periods (at most MAX_TICKS, evenly spread), each named as the reader
-    names the period: "uge 12"/"week 12" with the year under the first week of each year, a month as 2026-03,
-    a day as 2026-03-05."""
+    names the period: "uge 12"/"week 12", "mar."/"Mar", "5. mar."/"5 Mar", with the year under the first of
+    each year."""
     step = max(1, -(-len(starts) // MAX_TICKS))
     chosen = starts[::step]
     labels, year, week_word = [], None, _Words(language)("week_number")
@@ -163,10 +164,11 @@ def period_ticks(starts: list[date], frequency: str, language: str | None) -> tu
             iso_year, week, _ = day.isocalendar()
             labels.append(f"{week_word} {week}" + (f"\n{iso_year}" if iso_year != year else ""))
             year = iso_year
-        elif frequency == "month":
-            labels.append(f"{day.year}-{day.month:02d}")
         else:
-            labels.append(day.isoformat())
+            pattern = "MMM" if frequency == "month" else ("d. MMM" if language == "da" else "d MMM")
+            labels.append(format_date(day, pattern, locale=language_of(language))
+                          + (f"\n{day.year}" if day.year != year else ""))
+            year = day.year
     return chosen, labels
 
 
@@ -217,8 +219,12 @@ def _centre_and_limits(axes: Any, x: list[date], rows: list[dict[str, Any]], say
                           linestyle="--", linewidth=1, drawstyle="steps-mid", zorder=2,
                           label=label if first else None, gid=f"{key}-{number}")
         centre = rows[indices[-1]]["cl"]
-        axes.text(xs[-1], centre, "  " + say.number(centre, percent, digits=3), va="center", fontsize=7,
-                  color=LINES, gid=f"centre-value-{number}")
+        # The last part's value in the margin right of the plot, clear of the cycles' lines and labels there.
+        at_the_end = number == rows[-1]["part"]
+        axes.annotate(say.number(centre, percent, digits=3), xy=(1.0 if at_the_end else _num(xs[-1]), centre),
+                      xycoords=("axes fraction" if at_the_end else "data", "data"), xytext=(3, 0),
+                      textcoords="offset points", va="center", fontsize=7, color=LINES, bbox=LABEL_BOX,
+                      annotation_clip=False, gid=f"centre-value-{number}")
 
 
 def _signals(axes: Any, x: list[date], y: list[float | None], spc: dict[str, Any], say: _Words) -> None:

@@ -73,8 +73,17 @@ def cohort_page(request: Request) -> Response:
     administers = reader.person.holds(Role.ADMINISTRATOR)
     # The dashboard's ages are of the moment of reading: the page is kept for as long as they read the same.
     now = queries.app.clock.now()
-    return render_kept(request, "cohort.html", ("cohort", administers, reading.ages(facts, now)), position,
-                       lambda: {"cohort": reading.dated(facts, now), "administers": administers})
+    def context() -> dict[str, Any]:
+        found = {"cohort": reading.dated(facts, now), "administers": administers}
+        if administers:  # for the form that starts a project: who has none yet, and who may sponsor and coach it
+            with_project = {str(p["participant"]["id"]) for p in facts["projects"]}
+            found["without_project"] = [e["participant"] for e in facts["enrolments"]
+                                        if not e["withdrawn"] and str(e["participant"]["id"]) not in with_project]
+            found["sponsors"] = queries.people(reader.actor, Role.SPONSOR)
+            found["coaches"] = queries.people(reader.actor, Role.COACH)
+        return found
+
+    return render_kept(request, "cohort.html", ("cohort", administers, reading.ages(facts, now)), position, context)
 
 
 @router.get("/projects/{project}")
@@ -225,7 +234,11 @@ def person_page(request: Request, digest: str | None = None) -> Response:
     def read(queries: Queries, reader: Viewer) -> dict[str, Any]:
         person = queries.person(reader.actor, request.path_params["person"])
         digest_choice = queries.app.person(str(person["id"])).digest
-        return {"shown": person, "digest": digest_choice}
+        shown = str(person["id"])
+        # Their projects, each with the part they have in it.
+        projects = [{**p, "as": [role for role in ("participant", "sponsor", "coach") if str(p[role]["id"]) == shown]}
+                    for p in queries.projects(reader.actor)]
+        return {"shown": person, "digest": digest_choice, "projects": [p for p in projects if p["as"]]}
 
     reader, found = _seen(request, "person", read)
     administers = reader.person.holds(Role.ADMINISTRATOR)

@@ -20,7 +20,7 @@ from pdsa_engine.catalogues import DOMAINS, MissingTranslation, catalogue_path, 
 from pdsa_engine.commands import types
 from pdsa_engine.errors import InvalidInput, Problem
 from pdsa_engine.input_rules import PYDANTIC_RULES, said
-from pdsa_engine.labels import FIELDS, VALUES, field_label, word
+from pdsa_engine.labels import FIELDS, VALUES, field_label, field_value, word
 from pdsa_engine.projections import charts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +82,8 @@ def test_one_english_word_may_be_two_danish_ones_by_its_context() -> None:
     assert field_label("by", "da") == "Af"
     assert word("closed", "status", "da") == "afsluttet" and field_label("closed", "da") == "Lukket"
     assert word("changes_requested", "status", "en") == "changes requested"
+    # A field named as another kind's: a message's status is a delivery's, a project's a project's.
+    assert field_value("status", "queued", "da") == "i kø" and field_value("status", "closed", "da") == "afsluttet"
 
 
 def _custom_rules_in_commands() -> set[str]:

@@ -224,4 +224,5 @@ def test_week_ticks_name_the_week_and_the_year_where_it_starts() -> None:
     many = weeks(date(2026, 1, 5), 39)
     positions, _ = period_ticks(many, "week", "da")
     assert len(positions) <= 13 and positions[0] == many[0]
-    assert period_ticks(months(date(2026, 1, 1), 3), "month", "da")[1] == ["2026-01", "2026-02", "2026-03"]
+    assert period_ticks(months(date(2025, 11, 1), 3), "month", "da")[1] == ["nov.\n2025", "dec.", "jan.\n2026"]
+    assert period_ticks(months(date(2026, 1, 1), 2), "month", "en")[1] == ["Jan\n2026", "Feb"]

@@ -28,10 +28,18 @@ def test_the_coach_sees_overdue_cycles_and_the_days_since_coaching(sqlite_site: 
     today = local_date(site.clock.now())
     site.programme.run(PARTICIPANT, A.record_meeting, projects.RecordMeeting, project=site.active.project,
                        kind="coaching", date=str(today - timedelta(days=3)), attendee=[PARTICIPANT, COACH])
-    assert "for 3 dage siden" in coached(coach.get("/").text)
+    home = coach.get("/").text
+    assert "for 3 dage siden" in coached(home) and "tid til coaching" not in coached(home)
+    # Each project shows once: those the coach coaches are not listed again as their own.
+    assert home.count(f'href="/projects/{site.active.project}"') == 1
 
     site.programme.run(PARTICIPANT, A.cancel_cycle, cycles.CancelCycle, cycle=site.cycle, reason="Afsnittet lukkede")
     assert OBJECTIVE not in coached(coach.get("/").text)  # a cancelled cycle is no longer open
+
+    site.clock.advance(timedelta(days=43))  # past the cohort's 42 days between sessions (a new log-in: a new day)
+    site.clients.pop("coach")
+    later = coached(site.client("coach").get("/").text)
+    assert "for 46 dage siden) <strong class=\"warning\">tid til coaching" in later
 
 
 def test_only_a_coach_has_the_section(sqlite_site: Site) -> None:
