@@ -71,3 +71,10 @@ def test_a_scale_up_says_which_change_and_cycle_it_scales_up_and_a_closure_its_o
                                  outcome="spread")
     closing = site.client("sponsor").get(f"/signoffs/{closure}").text
     assert "Afslutning med udfaldet: " in closing and "Skal opskaleres" not in closing
+
+
+def test_a_sponsors_home_says_when_nothing_waits(sqlite_site: Site) -> None:
+    site = sqlite_site
+    assert "Intet venter på din beslutning." not in site.client("other_sponsor").get("/").text  # a charter waits
+    assert "Intet venter på din beslutning." in site.client("sponsor").get("/").text
+    assert "Intet venter på din beslutning." not in site.client("participant").get("/").text
