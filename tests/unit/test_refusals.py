@@ -153,3 +153,8 @@ def test_a_broken_rule_with_values_is_said_in_danish(day: date) -> None:
 
 def test_a_word_of_a_message_is_a_word_of_the_catalogue() -> None:
     assert isinstance(record_kind("cycle"), Word) and record_kind("nonsense") == "record"
+
+
+def test_a_message_without_its_danish_is_shown_in_english_never_lost() -> None:
+    unknown = Refused("a rule nobody translated: {what}", what=Word("a word nobody translated"))
+    assert told(unknown, "da") == "a rule nobody translated: a word nobody translated"
