@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pdsa_engine.aggregates.project import ImprovementProject
 from pdsa_engine.audit.export import FORMATS
 from pdsa_engine.audit.log import parse_moment
+from pdsa_engine.audit.readable import names_in, readable
 from pdsa_engine.audit.replay import replay_differences
 from pdsa_engine.audit.service import Audit, describe_break, verification_view
 from pdsa_engine.errors import InvalidInput
@@ -76,7 +77,8 @@ def replay_page(request: Request, at: str | None = None, version: str | None = N
     before = None
     if then["version"] > 1:
         reader, audit = _auditing(request)
-        before = replay_differences(audit.replay(reader.actor, then["id"], version=then["version"] - 1), then)
+        earlier = audit.replay(reader.actor, then["id"], version=then["version"] - 1)
+        before = readable(replay_differences(earlier, then), {**names_in(earlier), **names_in(then)}, language(request))
     return render(request, "audit_project.html", {
         "project": then, "latest_version": latest, "at": (at or "").strip(), "version": _version(version),
         "since_before": before, "formats": FORMATS, "languages": LANGUAGES})
@@ -85,7 +87,11 @@ def replay_page(request: Request, at: str | None = None, version: str | None = N
 @router.get("/audit/signoffs/{signoff}")
 def signed_page(request: Request) -> Response:
     """What the sponsor signed: the project at the decision, and what changed before and after it."""
-    return render(request, "audit_signed.html", {"signed": signed(request)})
+    found = signed(request)
+    names = names_in(found["project"])
+    for key in ("changed_between_request_and_decision", "changed_since"):
+        found[key] = readable(found[key], names, language(request))
+    return render(request, "audit_signed.html", {"signed": found})
 
 
 @router.get("/audit/verify")

@@ -121,6 +121,8 @@ def test_a_participant_takes_a_cycle_through_its_phases_by_the_pages_forms(sqlit
         page = browser.get(cycle).text
         forms = [form for form in ("/do", "/study", "/act") if f'action="{cycle}{form}"' in page]
         assert forms == [f"/{action}"], f"the {action} page offers {forms}"  # only the phase's own form
+        if action == "act":  # the decision is the participant's to choose: none is chosen for them
+            assert '<select id="act-decision" name="decision" required>\n<option value="">Vælg …</option>' in page
         answer = browser.post(f"{cycle}/{action}", data={"csrf": csrf_of(page), **fields})
         assert answer.status_code == 303, answer.text
     closed = browser.get(f"/api/v1{cycle}").json()

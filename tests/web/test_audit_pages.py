@@ -146,3 +146,13 @@ def test_the_api_gives_the_audit_s_reads_as_the_cli_does(sqlite_site: Site) -> N
     for path in (f"/api/v1/projects/{project}/replay", "/api/v1/audit/verify", "/api/v1/audit/log"):
         assert site.client("participant").get(path).status_code == 403
         assert site.anonymous().get(path).status_code == 401
+
+
+def test_a_replays_changes_name_what_their_ids_are_and_write_days_as_the_reader_does(sqlite_site: Site) -> None:
+    site, project = sqlite_site, sqlite_site.active.project
+    planned = next(e.originator_version for e in site.app.events.get(project) if type(e).__name__ == "CycleOpened")
+    page = site.client("auditor").get(f"/audit/projects/{project}", params={"version": str(planned)}).text
+    since = page.split(f"Hvad der er ændret siden version {planned - 1}", 1)[1].split("</section>", 1)[0]
+    assert "Afprøve idéen på ét afsnit" in since  # the cycle by its objective, not its id
+    assert str(site.cycle) not in since and str(site.active.change_idea) not in since
+    assert "1. feb. 2031" in since and "2031-02-01" not in since  # the plan's start

@@ -77,6 +77,8 @@ def test_an_administrator_creates_a_cohort_and_starts_a_project_by_the_pages_for
     page = admin.get(f"/cohorts/{cohort}").text
     participant = site.app.person(PARTICIPANT)
     assert f'<option value="{participant.id}">{participant.name}</option>' in page
+    for field in ("participant", "sponsor", "coach"):  # nobody is chosen for the administrator
+        assert f'name="{field}" required><option value="">Vælg …</option>' in page
     sponsor, coach = site.app.person(SPONSOR), site.app.person(COACH)
     started = admin.post("/projects", data={"csrf": csrf_of(page), "cohort": cohort, "participant": str(participant.id),
                                             "title": "Færre fald", "problem": "Patienter falder om natten.",

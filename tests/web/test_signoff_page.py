@@ -71,6 +71,10 @@ def test_a_scale_up_says_which_change_and_cycle_it_scales_up_and_a_closure_its_o
                                  outcome="spread")
     closing = site.client("sponsor").get(f"/signoffs/{closure}").text
     assert "Afslutning med udfaldet: " in closing and "Skal opskaleres" not in closing
+    site.programme.decide(scale_up)
+    decided = site.client("sponsor").get(f"/signoffs/{scale_up}").text
+    assert "Opskalering af forandringsidéen" in decided and "Skal opskaleres" not in decided
+    assert "Afgjort " in decided and " på version " in decided
 
 
 def test_a_sponsors_home_says_when_nothing_waits(sqlite_site: Site) -> None:
