@@ -340,8 +340,7 @@ class PdsaApplication(ApplicationBase):
             return StaleVersion("the project has changed since you opened it (version {seen}, now {now}, an earlier "
                                 "one); nothing was decided — look at it again", seen=seen, now=project.version)
         return StaleVersion("the project has changed since you opened it (version {seen}, now {now}: {what}); "
-                            "nothing was decided — look at it again", changes, seen=seen, now=project.version,
-                            what=changes)
+                            "nothing was decided — look at it again", seen=seen, now=project.version, what=changes)
 
     def withdraw_signoff(self, actor: str, cmd: signoffs.WithdrawSignOff) -> None:
         stamp = self.acting(actor, Role.PARTICIPANT)

@@ -132,10 +132,6 @@ class StaleVersion(ConcurrentModification):
 
     code = "stale"
 
-    def __init__(self, message: str, changes: tuple[str, ...] = (), **values: Any) -> None:
-        super().__init__(message, **values)
-        self.changes = changes
-
     @classmethod
     def of(cls, kind: Word, seen: int, now: int) -> StaleVersion:
         return StaleVersion("the {kind} has changed since you read it (version {seen}, now {now}); nothing was "

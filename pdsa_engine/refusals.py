@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date
-
 from pdsa_engine.catalogues import translations
 from pdsa_engine.errors import InvalidInput, Lines, PdsaError, Word
 from pdsa_engine.labels import coded_word
+from pdsa_engine.notifications.i18n import Words
 
 
 def _words() -> Any:
@@ -48,7 +47,7 @@ def value_said(value: Any, language: str) -> Any:
         line = _words().pgettext("word", "line")
         return "\n".join(f"{line} {number}: {told(error, language)}" for number, error in value)
     if isinstance(value, date) and not isinstance(value, datetime):
-        return format_date(value, "d. MMMM y", locale="da")
+        return Words(language).date(value)
     coded = coded_word(value, language)
     if coded is not None:
         return coded

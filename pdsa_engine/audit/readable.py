@@ -6,13 +6,10 @@ the ids and the UTC moments."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-
-from pdsa_engine.clock import LOCAL_ZONE
-from pdsa_engine.labels import language_of
+from pdsa_engine.notifications.i18n import Words
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
@@ -72,12 +69,10 @@ def _value(value: Any, names: dict[str, str], language: str | None) -> Any:
     parts = value.split(", ")
     if all(part in names for part in parts):
         return ", ".join(names[part] for part in parts)
-    locale = language_of(language)
+    words = Words(language or "en")  # as the pages write days and moments
     if _DAY.fullmatch(value):
-        return format_date(date.fromisoformat(value), "d. MMM y" if locale == "da" else "d MMM y", locale=locale)
+        return words.date(value)
     if _MOMENT.fullmatch(value):
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(LOCAL_ZONE)
-        return format_datetime(moment, "d. MMM y HH:mm" if locale == "da" else "d MMM y HH:mm", locale=locale)
+        return words.moment(moment) if moment.tzinfo is not None else words.date(moment.date())
     return value

@@ -10,10 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
-
 from pdsa_engine.catalogues import strict_translations
 from pdsa_engine.labels import word
+from pdsa_engine.notifications.i18n import Words
 
 PERSON_FIELDS = ("participant_id", "sponsor_id", "coach_id", "person_id", "recipient_id")
 PERSON_LISTS = ("attendees", "members")
@@ -138,16 +137,16 @@ _DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 def _in_danish(value: Any) -> Any:
-    """A day as Danes write it (7. februar 2026), a decimal with its comma (2,5)."""
+    """A day as Danes write it (7. februar 2026), a decimal with its comma (2,5), as the pages and mails do."""
     if isinstance(value, date):
         value = value.isoformat()
     text = str(value) if isinstance(value, (str, Decimal, float)) else None
     if text is None:
         return value
     if _ISO_DAY.fullmatch(text):
-        return format_date(date.fromisoformat(text), "d. MMMM y", locale="da")
+        return Words("da").date(text)
     if _DECIMAL.fullmatch(text):
-        return text.replace(".", ",")
+        return Words("da").number(text)
     return value
 
 

@@ -73,6 +73,7 @@ def cohort_page(request: Request) -> Response:
     administers = reader.person.holds(Role.ADMINISTRATOR)
     # The dashboard's ages are of the moment of reading: the page is kept for as long as they read the same.
     now = queries.app.clock.now()
+
     def context() -> dict[str, Any]:
         found = {"cohort": reading.dated(facts, now), "administers": administers}
         if administers:  # for the form that starts a project: who has none yet, and who may sponsor and coach it

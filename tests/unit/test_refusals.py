@@ -32,7 +32,7 @@ SENTENCE_AT = {name: 0 for name in ("Refused", "PermissionDenied", "NotFound", "
 NOT_LITERAL = {("web/errors.py", "request_invalid"), ("web/errors.py", "http_error"),
                ("commands/types.py", "_no_control_characters"), ("commands/__init__.py", "parse_id"),
                ("aggregates/base.py", "require")}  # the last passes its caller's sentence on
-NOT_VALUES = {"field", "changes", "problems"}
+NOT_VALUES = {"field", "problems"}
 
 
 def _modules() -> list[tuple[str, ast.Module]]:

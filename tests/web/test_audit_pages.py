@@ -155,4 +155,4 @@ def test_a_replays_changes_name_what_their_ids_are_and_write_days_as_the_reader_
     since = page.split(f"Hvad der er ændret siden version {planned - 1}", 1)[1].split("</section>", 1)[0]
     assert "Afprøve idéen på ét afsnit" in since  # the cycle by its objective, not its id
     assert str(site.cycle) not in since and str(site.active.change_idea) not in since
-    assert "1. feb. 2031" in since and "2031-02-01" not in since  # the plan's start
+    assert "1. februar 2031" in since and "2031-02-01" not in since  # the plan's start
